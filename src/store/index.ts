@@ -1,0 +1,3 @@
+export type { Db, OpenDatabaseOptions } from './types.ts';
+export { openDatabase } from './open.ts';
+export { migrate } from './migrate.ts';

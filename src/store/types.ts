@@ -1,0 +1,32 @@
+/**
+ * Terms:
+ * - Db: the one-method-wide database seam (pg-boss style). Everything in dropsync talks SQL through `query`,
+ *   and `transaction` hands the callback a Db bound to one transaction, so a business write and its outbox
+ *   (desired quantities) commit together.
+ * - embedded: PGlite in a data directory (or in memory); server: PostgreSQL through `pg`. Same SQL dialect.
+ * - notify/listen: Postgres LISTEN/NOTIFY; on PGlite they work within the one process.
+ */
+export interface Db {
+  /** Runs one parameterised statement ($1, $2, ...) and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. Nested calls reuse the outer one. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Subscribes to a NOTIFY channel; returns an unsubscribe function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Which engine this is: 'pglite' or 'postgres'. */
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when set, a server is used instead of PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory; omitted (and no databaseUrl): in memory. */
+  dataDir?: string;
+  /** Run pending migrations on open. Default true. */
+  migrate?: boolean;
+  /** Server only: a schema to use (created if missing); tests use one schema per file for isolation. */
+  schema?: string;
+  /** Server only: pool size. Default 10. */
+  poolSize?: number;
+}
