@@ -52,7 +52,7 @@ export interface SkuAllocationInput {
   held?: number;
   ownReserve?: ReserveRule;
   buffer?: BufferRule;
-  /** atp below this deactivates the SKU everywhere. Default 0 (never). */
+  /** atp below this deactivates the SKU everywhere. Default 0 (only when oversold, where the pool is 0 anyway). */
   deactivationThreshold?: number;
   strategy: Strategy;
   retailers: RetailerAllocationInput[];
@@ -67,6 +67,8 @@ export interface SkuAllocationResult {
   ownReserve: number;
   afterReserve: number;
   buffer: number;
+  /** The buffer percent applied, when the buffer rule is percent based (percent, formula or table). */
+  bufferPercent?: number;
   pool: number;
   deactivated: boolean;
   /** Why the SKU is deactivated, when it is: below threshold, or the buffer table says not viable. */
