@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { DropsyncError } from '../domain/errors.ts';
+import { register as registerDomainCommands } from './domain-commands.ts';
 
 const program = new Command();
 program
@@ -13,6 +14,7 @@ program
   .exitOverride();
 
 // Command registrations (one line per area).
+registerDomainCommands(program);
 
 try {
   await program.parseAsync(process.argv);
