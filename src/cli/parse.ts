@@ -30,7 +30,7 @@ export function rateFlag(value: string | undefined, flag: string): number {
     return percent / 100;
   }
   const fraction = numberFlag(text, flag);
-  if (fraction > 1) throw invalid(flag, `a bare number is a fraction (0.02); write a percent with %, e.g. ${fraction}%`);
+  if (fraction > 1) throw invalid(flag, `must be a fraction up to 1 (0.02) or a percent with % (2%), got "${value}"`);
   return fraction;
 }
 

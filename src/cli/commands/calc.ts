@@ -7,7 +7,12 @@ import { emit, fmt, money } from '../output.ts';
 import { durationFlag, integerFlag, numberFlag, rateFlag } from '../parse.ts';
 
 export function register(program: Command): void {
-  const calc = program.command('calc').description('Business figures: phantom exposure, oversell cost, full-sync time, sync level');
+  const calc = program.command('calc').usage('<exposure|cost|full-sync|level> [options]').description('Business figures: phantom exposure, oversell cost, full-sync time, sync level');
+  // Without a subcommand: one line naming what is missing, like every other usage error.
+  calc.argument('[subcommand]').action((name: string | undefined) => {
+    const what = name === undefined ? 'needs a subcommand' : `unknown subcommand "${name}"`;
+    throw invalid('calc', `${what}: exposure, cost, full-sync or level (see dropsync calc --help)`);
+  });
 
   calc
     .command('exposure')
@@ -22,7 +27,7 @@ export function register(program: Command): void {
       const delay = durationFlag(opts.syncDelay, '--sync-delay');
       const phantomUnits = phantomExposure(velocity, delay / 86400, skus);
       emit(opts.json, { skus, velocity, syncDelaySeconds: delay, syncDelayDays: delay / 86400, phantomUnits }, () => [
-        `phantom exposure: ${fmt(velocity)}/day x ${fmt(delay / 86400, 4)} days x ${fmt(skus)} SKUs = ${fmt(phantomUnits)} units`,
+        `phantom exposure: ${fmt(velocity)}/day x ${fmt(delay / 86400, 4)} day${delay === 86400 ? "" : "s"} x ${fmt(skus)} SKUs = ${fmt(phantomUnits)} units`,
       ]);
     });
 
