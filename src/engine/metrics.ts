@@ -1,0 +1,18 @@
+/** prom-client metrics of the engine, in their own Registry; the HTTP layer serves it at /metrics. */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const registry = new Registry();
+
+export const engineMetrics = {
+  registry,
+  events: new Counter({ name: 'dropsync_stock_events_total', help: 'Stock events by outcome', labelNames: ['outcome'], registers: [registry] }),
+  orders: new Counter({ name: 'dropsync_orders_total', help: 'Retailer orders by status and source', labelNames: ['status', 'source'], registers: [registry] }),
+  conflicts: new Counter({ name: 'dropsync_conflicts_total', help: 'Order lines that lost the last-units race', registers: [registry] }),
+  pushes: new Counter({ name: 'dropsync_pushes_total', help: 'Push calls by result', labelNames: ['result'], registers: [registry] }),
+  pushedItems: new Counter({ name: 'dropsync_pushed_items_total', help: 'Pushed quantities by result', labelNames: ['result'], registers: [registry] }),
+  pushLag: new Histogram({
+    name: 'dropsync_push_lag_seconds', help: 'Change committed -> store acknowledged',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300], registers: [registry],
+  }),
+  queueDepth: new Gauge({ name: 'dropsync_queue_depth', help: 'Dirty listings per store after its last push', labelNames: ['store'], registers: [registry] }),
+};

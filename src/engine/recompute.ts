@@ -1,0 +1,95 @@
+/**
+ * Recompute: for affected SKUs, load rules, listings and measured velocity, call the domain's allocateSku and
+ * write desired quantities per (store, listing) in the caller's transaction. A retailer with several stores
+ * shows its shown[r] on each of them.
+ */
+import { allocateSku } from '../domain/index.ts';
+import type { RetailerAllocationInput, SkuAllocationResult, Strategy } from '../domain/types.ts';
+import type { Db } from '../store/types.ts';
+import {
+  loadListingTargets, loadRetailerRules, loadRules, loadSkuStates, worstSyncDelayMs,
+  type ListingTargetRow, type SkuStateRow,
+} from '../store/ops/allocation-inputs.ts';
+import { loadSales } from '../store/ops/sales.ts';
+import { writeDesired, type DesiredWrite } from '../store/ops/desired.ts';
+import { buildRuleBook, toBufferRule } from './rules.ts';
+
+export const VELOCITY_WINDOW_DAYS = 28;
+const DAY_MS = 86_400_000;
+
+export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+export interface SkuAllocation {
+  state: SkuStateRow;
+  result: SkuAllocationResult;
+  strategy: Strategy;
+  velocity: number;
+}
+
+export interface Allocations {
+  skus: Map<string, SkuAllocation>;
+  targets: ListingTargetRow[];
+  desired: DesiredWrite[];
+}
+
+/** Computes (without writing) every affected SKU's quantities and the desired value of each of its listings. */
+export async function computeAllocations(db: Db, supplierId: string, skus: readonly string[], now: number): Promise<Allocations> {
+  const unique = [...new Set(skus)];
+  const [states, rules, retailerRules, targets] = await Promise.all([
+    loadSkuStates(db, supplierId, unique),
+    loadRules(db, supplierId),
+    loadRetailerRules(db, supplierId),
+    loadListingTargets(db, supplierId, unique),
+  ]);
+  const book = buildRuleBook(rules, retailerRules);
+  const since = now - (VELOCITY_WINDOW_DAYS - 1) * DAY_MS;
+  const sales = await loadSales(db, supplierId, unique, isoDay(since));
+  const velocity = new Map<string, { v: number; days: number }>();
+  const today = Date.parse(isoDay(now));
+  for (const s of sales) {
+    const days = Math.min(VELOCITY_WINDOW_DAYS, Math.floor((today - Date.parse(s.first_day)) / DAY_MS) + 1);
+    velocity.set(`${s.sku}\u0000${s.retailer_id}`, { v: s.units / Math.max(1, days), days });
+  }
+  const syncDelaySeconds = book.needsSyncDelay
+    ? (await worstSyncDelayMs(db, supplierId, new Date(now - 3_600_000).toISOString())) / 1000
+    : 0;
+
+  const retailersBySku = new Map<string, string[]>();
+  for (const t of targets) {
+    const list = retailersBySku.get(t.sku) ?? [];
+    if (!list.includes(t.retailer_id)) list.push(t.retailer_id);
+    retailersBySku.set(t.sku, list);
+  }
+
+  const out = new Map<string, SkuAllocation>();
+  for (const state of states) {
+    const r = book.forSku(state.sku, state.category);
+    const skuVelocity = velocity.get(`${state.sku}\u0000`)?.v ?? 0;
+    const retailers: RetailerAllocationInput[] = (retailersBySku.get(state.sku) ?? []).map((id) => {
+      const v = velocity.get(`${state.sku}\u0000${id}`);
+      return { ...book.retailer(id, state.sku, state.category), velocity: v?.v ?? 0, historyDays: v?.days ?? 0 };
+    });
+    const input = {
+      onHand: state.on_hand, committed: state.committed, held: state.held,
+      deactivationThreshold: r.threshold, strategy: r.strategy, retailers,
+      ...(r.ownReserve ? { ownReserve: r.ownReserve } : {}),
+    };
+    const buffer = toBufferRule(r.buffer, skuVelocity, syncDelaySeconds);
+    const result = allocateSku(buffer ? { ...input, buffer } : input);
+    out.set(state.sku, { state, result, strategy: r.strategy, velocity: skuVelocity });
+  }
+  const desired: DesiredWrite[] = [];
+  for (const t of targets) {
+    const a = out.get(t.sku);
+    if (!a) continue;
+    desired.push({ listingId: t.listing_id, storeId: t.store_id, sku: t.sku, desired: Math.max(0, a.result.shown[t.retailer_id] ?? 0) });
+  }
+  return { skus: out, targets, desired };
+}
+
+/** Recomputes and writes desired quantities for `skus` in the caller's transaction; returns the rows that changed. */
+export async function recomputeSkus(db: Db, supplierId: string, skus: readonly string[], now: number): Promise<DesiredWrite[]> {
+  if (skus.length === 0) return [];
+  const { desired } = await computeAllocations(db, supplierId, skus, now);
+  return writeDesired(db, supplierId, desired, new Date(now).toISOString());
+}

@@ -1,0 +1,56 @@
+import type { Db } from '../types.ts';
+
+export interface RuleRow { scope: 'global' | 'category' | 'sku'; scope_key: string; kind: string; value: unknown }
+export interface RetailerRuleRow {
+  retailer_id: string; scope: 'global' | 'category' | 'sku'; scope_key: string;
+  floor: number | null; ceiling: number | null; tier: number | null; excluded: boolean | null;
+}
+export interface SkuStateRow { sku: string; category: string | null; name: string | null; listed: boolean; on_hand: number; committed: number; held: number }
+export interface ListingTargetRow { listing_id: string; store_id: string; retailer_id: string; sku: string }
+
+export async function loadRules(db: Db, supplierId: string): Promise<RuleRow[]> {
+  return db.query<RuleRow>(`select scope, scope_key, kind, value from rules where supplier_id = $1`, [supplierId]);
+}
+
+export async function loadRetailerRules(db: Db, supplierId: string): Promise<RetailerRuleRow[]> {
+  return db.query<RetailerRuleRow>(
+    `select retailer_id, scope, scope_key, floor, ceiling, tier, excluded from retailer_rules where supplier_id = $1`,
+    [supplierId],
+  );
+}
+
+export async function loadSkuStates(db: Db, supplierId: string, skus: readonly string[]): Promise<SkuStateRow[]> {
+  if (skus.length === 0) return [];
+  return db.query<SkuStateRow>(
+    `select sku, category, name, listed, on_hand, committed, held from skus where supplier_id = $1 and sku = any($2::text[])`,
+    [supplierId, skus],
+  );
+}
+
+/** Every listing of the given SKUs with the retailer owning its store. */
+export async function loadListingTargets(db: Db, supplierId: string, skus: readonly string[]): Promise<ListingTargetRow[]> {
+  if (skus.length === 0) return [];
+  return db.query<ListingTargetRow>(
+    `select l.id as listing_id, l.store_id, s.retailer_id, l.sku from listings l join stores s on s.id = l.store_id
+     where l.supplier_id = $1 and l.sku = any($2::text[]) order by l.id`,
+    [supplierId, skus],
+  );
+}
+
+/** All SKU codes of a supplier, sorted (for recompute 'all', done in chunks). */
+export async function listSkuCodes(db: Db, supplierId: string): Promise<string[]> {
+  const rows = await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 order by sku`, [supplierId]);
+  return rows.map((r) => r.sku);
+}
+
+/** The worst recent sync delay (ms) over the supplier's stores: the p99 of the last hour's push lag; 0 without data. */
+export async function worstSyncDelayMs(db: Db, supplierId: string, since: string): Promise<number> {
+  const rows = await db.query<{ ms: number | null }>(
+    `select max(p)::float as ms from (
+       select percentile_cont(0.99) within group (order by pl.lag_ms) as p
+       from push_lag pl join stores s on s.id = pl.store_id
+       where s.supplier_id = $1 and pl.at >= $2::timestamptz group by pl.store_id) x`,
+    [supplierId, since],
+  );
+  return rows[0]?.ms ?? 0;
+}

@@ -1,0 +1,29 @@
+import type { Db } from '../types.ts';
+
+export interface DesiredWrite { listingId: string; storeId: string; sku: string; desired: number }
+
+export const DESIRED_CHANNEL = 'dropsync_desired';
+
+/**
+ * Writes desired quantities, changing only rows whose value differs (one statement), and NOTIFYs the stores
+ * whose rows changed; the notification is delivered on commit. Returns the rows that changed.
+ */
+export async function writeDesired(db: Db, supplierId: string, rows: readonly DesiredWrite[], at: string): Promise<DesiredWrite[]> {
+  if (rows.length === 0) return [];
+  const changed = await db.query<{ listing_id: string; store_id: string; sku: string; desired: number }>(
+    `insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at)
+     select u.l, $1, u.s, u.k, u.q, $6::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::int[]) u(l, s, k, q)
+     on conflict (listing_id) do update set desired = excluded.desired, desired_at = excluded.desired_at
+     where desired.desired is distinct from excluded.desired
+     returning listing_id, store_id, sku, desired`,
+    [supplierId, rows.map((r) => r.listingId), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.map((r) => r.desired), at],
+  );
+  const stores = [...new Set(changed.map((r) => r.store_id))];
+  if (stores.length > 0) await db.query(`select pg_notify($1, s) from unnest($2::text[]) s`, [DESIRED_CHANNEL, stores]);
+  return changed.map((r) => ({ listingId: r.listing_id, storeId: r.store_id, sku: r.sku, desired: r.desired }));
+}
+
+/** Wakes the dispatchers of these stores (after rows were made dirty by drift). */
+export async function notifyStores(db: Db, storeIds: readonly string[]): Promise<void> {
+  if (storeIds.length > 0) await db.query(`select pg_notify($1, s) from unnest($2::text[]) s`, [DESIRED_CHANNEL, [...new Set(storeIds)]]);
+}

@@ -1,0 +1,47 @@
+import type { Db } from '../types.ts';
+
+export interface LevelRow {
+  sku: string;
+  location_id: string;
+  on_hand: number;
+  last_set_at: string | null;
+}
+
+/** Creates unknown locations (shared, so stock is never hidden) and returns every asked location's shared flag. */
+export async function ensureLocations(db: Db, supplierId: string, ids: readonly string[]): Promise<Map<string, boolean>> {
+  if (ids.length === 0) return new Map();
+  const unique = [...new Set(ids)].sort();
+  await db.query(
+    `insert into locations (supplier_id, id, name, shared) select $1, l, l, true from unnest($2::text[]) l
+     on conflict do nothing`,
+    [supplierId, unique],
+  );
+  const rows = await db.query<{ id: string; shared: boolean }>(
+    `select id, shared from locations where supplier_id = $1 and id = any($2::text[])`,
+    [supplierId, unique],
+  );
+  return new Map(rows.map((r) => [r.id, r.shared]));
+}
+
+/** Current per-location levels of the given SKUs (callers hold the SKU row locks). */
+export async function loadLevels(db: Db, supplierId: string, skus: readonly string[]): Promise<LevelRow[]> {
+  if (skus.length === 0) return [];
+  return db.query<LevelRow>(
+    `select sku, location_id, on_hand, last_set_at::text as last_set_at from stock_levels
+     where supplier_id = $1 and sku = any($2::text[])`,
+    [supplierId, [...new Set(skus)]],
+  );
+}
+
+/** Writes per-location levels (new absolute values) in one statement. */
+export async function upsertLevels(
+  db: Db, supplierId: string, rows: readonly { sku: string; locationId: string; onHand: number; lastSetAt: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `insert into stock_levels (supplier_id, sku, location_id, on_hand, last_set_at)
+     select $1, u.s, u.l, u.q, u.t from unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[]) u(s, l, q, t)
+     on conflict (supplier_id, sku, location_id) do update set on_hand = excluded.on_hand, last_set_at = excluded.last_set_at`,
+    [supplierId, rows.map((r) => r.sku), rows.map((r) => r.locationId), rows.map((r) => r.onHand), rows.map((r) => r.lastSetAt)],
+  );
+}
