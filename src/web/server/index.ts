@@ -1,0 +1,42 @@
+/**
+ * The supplier's web dashboard as a Fastify plugin: the SPA bundle, session sign-in, read-only aggregate
+ * endpoints, the rules preview, the /v1 proxy and live events.
+ *
+ * @example
+ *   const app = await buildApp(...);
+ *   registerWeb(app, { db, clock, engine });
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal, WebDeps } from '../types.ts';
+import { registerApiRoutes } from './api.ts';
+import { keyAuthenticator, registerSessionRoutes } from './auth.ts';
+import { registerEvents } from './events.ts';
+import { registerProxy } from './proxy.ts';
+import { createSessionStore, type SessionStore } from './sessions.ts';
+import { DEFAULT_DIST, registerStatic } from './static.ts';
+
+export interface WebHandle {
+  sessions: SessionStore;
+  /** The principal of a request's dashboard session cookie, or null; for an HTTP auth that wants to accept it. */
+  resolveSession(request: FastifyRequest): Principal | null;
+}
+
+export function registerWeb(app: FastifyInstance, deps: WebDeps): WebHandle {
+  const sessions = createSessionStore(
+    deps.clock,
+    deps.sessionTtlMs ?? 12 * 3_600_000,
+    deps.secureCookie ?? process.env.NODE_ENV === 'production',
+  );
+  registerSessionRoutes(app, deps, sessions);
+  registerApiRoutes(app, deps, sessions);
+  registerProxy(app, sessions);
+  registerEvents(app, deps, sessions);
+  registerStatic(app, { distDir: deps.distDir ?? DEFAULT_DIST, buildOnDemand: deps.buildOnDemand ?? true });
+  return {
+    sessions,
+    resolveSession: (request) => sessions.resolve(request)?.principal ?? null,
+  };
+}
+
+export { buildBundle, isReserved, RESERVED_PREFIXES } from './static.ts';
+export { keyAuthenticator };

@@ -1,0 +1,76 @@
+/**
+ * Serves the built SPA: hashed assets under /assets with long caching, index.html for client routes. The bundle
+ * is built on the first request when missing (programmatic `vite build`), so a fresh clone works without a
+ * separate step; `npm run build:web` does the same ahead of time.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+export const REPO_ROOT = resolve(HERE, '../../..');
+export const DEFAULT_DIST = join(REPO_ROOT, 'dist/web');
+export const VITE_CONFIG = resolve(HERE, '../vite.config.ts');
+
+/** Paths that belong to the API and tools; the SPA fallback never answers them. */
+export const RESERVED_PREFIXES = ['/v1', '/webhooks', '/docs', '/openapi.json', '/metrics', '/healthz', '/web/api', '/web/events', '/web/session', '/web/preview'];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.map': 'application/json',
+  '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8',
+};
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export function isReserved(path: string): boolean {
+  return RESERVED_PREFIXES.some((p) => path === p || path.startsWith(p + '/') || path.startsWith(p + '?'));
+}
+
+let building: Promise<void> | null = null;
+
+/** Builds the bundle into `outDir` once per process (concurrent callers share the build). */
+export function buildBundle(outDir: string): Promise<void> {
+  building ??= (async () => {
+    const vite = await import('vite');
+    await vite.build({ configFile: VITE_CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  })().catch((err) => { building = null; throw err; });
+  return building;
+}
+
+export function registerStatic(app: FastifyInstance, opts: { distDir: string; buildOnDemand: boolean }): void {
+  const root = resolve(opts.distDir);
+
+  async function ensureBuilt(): Promise<boolean> {
+    if (existsSync(join(root, 'index.html'))) return true;
+    if (!opts.buildOnDemand) return false;
+    app.log.info({ outDir: root }, 'web bundle missing: building it now');
+    await buildBundle(root);
+    return existsSync(join(root, 'index.html'));
+  }
+
+  async function sendFile(reply: FastifyReply, file: string, immutable: boolean) {
+    const body = await readFile(file);
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    void reply.header('content-type', type).header('x-content-type-options', 'nosniff')
+      .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (type.startsWith('text/html')) void reply.header('content-security-policy', CSP).header('referrer-policy', 'same-origin');
+    return reply.send(body);
+  }
+
+  app.get('/*', async (request, reply) => {
+    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    if (isReserved(path)) return reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${path}` });
+    if (!(await ensureBuilt())) return reply.code(503).send({ error: 'unavailable', message: 'web bundle not built; run npm run build:web' });
+    if (extname(path) !== '') {
+      const file = resolve(root, '.' + path);
+      if (!file.startsWith(root + sep)) return reply.code(404).send({ error: 'not_found' });
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) return reply.code(404).send({ error: 'not_found', message: `no file ${path}` });
+      return sendFile(reply, file, path.startsWith('/assets/'));
+    }
+    return sendFile(reply, join(root, 'index.html'), false);
+  });
+}
