@@ -1,0 +1,150 @@
+/**
+ * Webhook delivery as Shopify does it: signed POSTs to each subscription's callbackUrl, 5 s to answer 2xx,
+ * 8 retries over about 4 hours replaying the same payload and ids. Knobs: loss (never delivered),
+ * duplication (sent twice), delay; all random draws come from the seeded RNG. `timeScale` multiplies every
+ * delay and timeout so tests run in milliseconds.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Clock } from '../../domain/types.ts';
+import type { Rng } from './rng.ts';
+import type { ShopState } from './state.ts';
+import type { DeliveryLogEntry, WebhookKnobs } from './types.ts';
+
+/** Minutes between attempts: 1+2+4+8+16+32+64+113 = 240 (Shopify says 8 retries over 4 hours, no schedule). */
+export const RETRY_DELAYS_MS = [1, 2, 4, 8, 16, 32, 64, 113].map((m) => m * 60_000);
+export const ANSWER_TIMEOUT_MS = 5_000;
+
+export interface WebhookIdentity {
+  shopDomain: string;
+  clientSecret: string;
+  apiVersion: string;
+}
+
+interface Delivery {
+  webhookId: string;
+  eventId: string;
+  topic: string;
+  callbackUrl: string;
+  body: Buffer;
+  triggeredAt: string;
+}
+
+export function signWebhook(body: Buffer, secret: string): string {
+  return createHmac('sha256', secret).update(body).digest('base64');
+}
+
+export class WebhookDispatcher {
+  readonly log: DeliveryLogEntry[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inflight = new Set<AbortController>();
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly state: ShopState,
+    private readonly identity: WebhookIdentity,
+    readonly knobs: WebhookKnobs,
+    private readonly rng: Rng,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Called by the shop for every event; fans out to matching subscriptions. */
+  emit(topic: string, payload: unknown): void {
+    if (this.closed) return;
+    const body = Buffer.from(JSON.stringify(payload));
+    const eventId = randomUUID();
+    for (const sub of this.state.subscriptions) {
+      if (sub.topic !== topic) continue;
+      const d: Delivery = {
+        webhookId: randomUUID(),
+        eventId,
+        topic,
+        callbackUrl: sub.callbackUrl,
+        body,
+        triggeredAt: new Date(this.clock.now()).toISOString(),
+      };
+      if (this.rng() < this.knobs.loss) {
+        this.record(d, 0, 'lost');
+        continue;
+      }
+      const copies = this.rng() < this.knobs.duplication ? 2 : 1;
+      for (let c = 0; c < copies; c++) this.schedule(d, 1, this.knobs.delayMs);
+    }
+  }
+
+  /** Resolves when no delivery is waiting or in flight. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const c of this.inflight) c.abort();
+    this.pending = 0;
+    this.flushIdle();
+  }
+
+  private schedule(d: Delivery, attempt: number, delayMs: number): void {
+    this.pending++;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.attempt(d, attempt).finally(() => {
+        this.pending = Math.max(0, this.pending - 1);
+        this.flushIdle();
+      });
+    }, delayMs * this.knobs.timeScale);
+    this.timers.add(timer);
+  }
+
+  private async attempt(d: Delivery, attempt: number): Promise<void> {
+    if (this.closed) return;
+    const ctrl = new AbortController();
+    this.inflight.add(ctrl);
+    const timeout = setTimeout(() => ctrl.abort(), ANSWER_TIMEOUT_MS * this.knobs.timeScale);
+    let status: DeliveryLogEntry['status'];
+    try {
+      const res = await fetch(d.callbackUrl, {
+        method: 'POST',
+        body: new Uint8Array(d.body),
+        signal: ctrl.signal,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Shopify-Topic': d.topic,
+          'X-Shopify-Hmac-Sha256': signWebhook(d.body, this.identity.clientSecret),
+          'X-Shopify-Shop-Domain': this.identity.shopDomain,
+          'X-Shopify-API-Version': this.identity.apiVersion,
+          'X-Shopify-Webhook-Id': d.webhookId,
+          'X-Shopify-Event-Id': d.eventId,
+          'X-Shopify-Triggered-At': d.triggeredAt,
+        },
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      status = res.status;
+    } catch {
+      status = ctrl.signal.aborted ? 'timeout' : 'error';
+    } finally {
+      clearTimeout(timeout);
+      this.inflight.delete(ctrl);
+    }
+    if (this.closed) return;
+    this.record(d, attempt, status);
+    const ok = typeof status === 'number' && status >= 200 && status < 300;
+    const retryDelay = RETRY_DELAYS_MS[attempt - 1];
+    if (!ok && retryDelay !== undefined) this.schedule(d, attempt + 1, retryDelay);
+  }
+
+  private record(d: Delivery, attempt: number, status: DeliveryLogEntry['status']): void {
+    this.log.push({ webhookId: d.webhookId, topic: d.topic, callbackUrl: d.callbackUrl, attempt, status, at: this.clock.now() });
+  }
+
+  private flushIdle(): void {
+    if (this.pending !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
