@@ -38,7 +38,7 @@ export function register(program: Command): void {
         },
       };
       emit(opts.json, result, () => [
-        `formula: ${fmt(velocity)}/day x ${formatDuration(delay)} (${fmt(delay / 86400, 4)} days) / ${stock} units x 100 = ${fmt(a.formulaPercent, 4)}%`,
+        `formula: ${fmt(velocity)}/day x ${formatDuration(delay)} (${fmt(delay / 86400, 4)} day${delay === 86400 ? '' : 's'}) / ${stock} units x 100 = ${fmt(a.formulaPercent, 4)}%`,
         `rounded up to the next 5%: ${a.roundedPercent}% -> buffer ${a.bufferUnits} units, show ${a.shown} of ${stock}`,
         a.tablePercent === null
           ? `table (${a.velocityClass} mover, ${a.syncClass} sync): not viable -> deactivate this SKU or sync faster`

@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const delay = durationFlag(opts.syncDelay, '--sync-delay');
       const phantomUnits = phantomExposure(velocity, delay / 86400, skus);
       emit(opts.json, { skus, velocity, syncDelaySeconds: delay, syncDelayDays: delay / 86400, phantomUnits }, () => [
-        `phantom exposure: ${fmt(velocity)}/day x ${fmt(delay / 86400, 4)} day${delay === 86400 ? "" : "s"} x ${fmt(skus)} SKUs = ${fmt(phantomUnits)} units`,
+        `phantom exposure: ${fmt(velocity)}/day x ${fmt(delay / 86400, 4)} day${delay === 86400 ? '' : 's'} x ${fmt(skus)} SKUs = ${fmt(phantomUnits)} units`,
       ]);
     });
 
@@ -63,7 +63,8 @@ export function register(program: Command): void {
       if (callsPerSecond <= 0) throw invalid('--calls-per-second', 'must be > 0');
       const plan = fullSyncPlan({ skus, perCall, callsPerSecond });
       emit(opts.json, { skus, perCall, callsPerSecond, ...plan }, () => [
-        `${fmt(skus)} SKUs / ${perCall} per call = ${fmt(plan.calls)} calls; at ${fmt(callsPerSecond)}/s: ${fmt(plan.seconds, 1)} s, about ${Math.round(plan.minutes)} minutes (${formatDuration(plan.seconds)})`,
+        `${fmt(skus)} SKUs / ${perCall} per call = ${fmt(plan.calls)} calls; at ${fmt(callsPerSecond)}/s: ${fmt(plan.seconds, 1)} s` +
+          (plan.minutes >= 1 ? `, about ${Math.round(plan.minutes)} minutes (${formatDuration(plan.seconds)})` : ''),
       ]);
     });
 
