@@ -114,8 +114,8 @@ function hybrid(pool: number, entries: Entry[], out: Record<string, number>): vo
 }
 
 /**
- * Shows `pool` to `retailers` by `strategy`. Excluded retailers get 0. The result has one key per retailer, in
- * input order. Inputs are assumed valid (see validateAllocationInput): integer pool >= 0, floor <= ceiling.
+ * Shows `pool` to `retailers` by `strategy`. Excluded retailers get 0. The result has one key per retailer (in
+ * input order, except that JavaScript lists integer-like ids such as "7" first). Inputs are assumed valid (see validateAllocationInput): integer pool >= 0, floor <= ceiling.
  */
 export function allocate(pool: number, retailers: readonly RetailerAllocationInput[], strategy: Strategy): Record<string, number> {
   const out: Record<string, number> = {};

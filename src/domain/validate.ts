@@ -33,7 +33,7 @@ function present(value: unknown): boolean {
 
 /** A whole number >= min. */
 export function integer(value: unknown, field: string, min = 0): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(field, `must be a whole number, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(field, `must be a whole number, got ${describe(value)}`);
   if (value < min) throw invalid(field, min === 0 ? `must not be negative, got ${value}` : `must be >= ${min}, got ${value}`);
   return value;
 }

@@ -38,6 +38,7 @@ test('names the field of every kind of bad input', () => {
   rejects({ ...ok, onHand: -1 }, 'onHand', /negative/);
   rejects({ ...ok, onHand: 1.5 }, 'onHand', /whole number/);
   rejects({ ...ok, onHand: '10' }, 'onHand');
+  rejects({ ...ok, onHand: 1e20 }, 'onHand', /whole number/);
   rejects({ ...ok, committed: -2 }, 'committed');
   rejects({ ...ok, held: 0.5 }, 'held');
   rejects({ ...ok, strategy: 'random' }, 'strategy', /unknown strategy "random"/);
