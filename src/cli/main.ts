@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { DropsyncError } from '../domain/errors.ts';
 import { register as registerDomainCommands } from './domain-commands.ts';
+import { register as registerSimulate } from './commands/simulate.ts';
 
 const program = new Command();
 program
@@ -15,6 +16,7 @@ program
 
 // Command registrations (one line per area).
 registerDomainCommands(program);
+registerSimulate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/dropsync.js', import.meta.url));
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function run(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('simulate timeline --json: weekly gives 14 oversells, realtime 0', async () => {
+  const weekly = await run(['simulate', 'timeline', '--sync', 'weekly', '--json']);
+  assert.equal(weekly.code, 0, weekly.stderr);
+  const w = JSON.parse(weekly.stdout);
+  assert.equal(w.oversells, 14);
+  assert.equal(w.oversellCost, 280);
+  assert.equal(w.rows[0].storeShows, 30);
+  const realtime = await run(['simulate', 'timeline', '--sync', 'realtime', '--json']);
+  assert.equal(realtime.code, 0, realtime.stderr);
+  assert.equal(JSON.parse(realtime.stdout).oversells, 0);
+});
+
+test('simulate timeline prints the seed\'s table', async () => {
+  const r = await run(['simulate', 'timeline']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Time\s+Event\s+Actual stock\s+Store shows\s+Gap\s+Oversells/);
+  assert.match(r.stdout, /Retailer sells 14 units against phantom stock\s+0\s+16\s+16 phantom\s+14/);
+  assert.match(r.stdout, /Oversells: 14/);
+});
+
+test('simulate levels --json: four levels, deterministic for a seed, ordered', async () => {
+  const args = ['simulate', 'levels', '--skus', '200', '--orders-per-month', '400', '--seed', '5', '--realtime', 'model', '--json'];
+  const a = await run(args);
+  assert.equal(a.code, 0, a.stderr);
+  const b = await run(args);
+  assert.equal(a.stdout, b.stdout);
+  const result = JSON.parse(a.stdout);
+  const o = result.levels.map((l: { oversells: number }) => l.oversells);
+  assert.equal(o.length, 4);
+  assert.ok(o[0] >= o[1] && o[1] >= o[2] && o[2] >= o[3], o.join(' '));
+  assert.equal(result.options.skus, 200);
+  assert.equal(result.options.allocation.strategy, 'hybrid');
+});
+
+test('simulate levels: strategy and buffer flags reach the model; bad flags exit 2 naming the flag', async () => {
+  const r = await run(['simulate', 'levels', '--skus', '100', '--strategy', 'equal', '--buffer-units', '2', '--realtime', 'model', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const allocation = JSON.parse(r.stdout).options.allocation;
+  assert.deepEqual(allocation.buffer, { units: 2 });
+  assert.equal(allocation.strategy, 'equal');
+  for (const [flag, value] of [['--strategy', 'fifo'], ['--skus', 'many'], ['--realtime', 'magic']] as const) {
+    const bad = await run(['simulate', 'levels', flag, value]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, new RegExp(flag));
+    assert.equal(bad.stdout, '');
+  }
+  const both = await run(['simulate', 'levels', '--buffer-units', '2', '--buffer-percent', '5']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--buffer-percent.*--buffer-units|--buffer-units.*--buffer-percent/);
+  const sync = await run(['simulate', 'timeline', '--sync', 'yearly']);
+  assert.equal(sync.code, 2);
+  assert.match(sync.stderr, /--sync/);
+});
