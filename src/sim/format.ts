@@ -60,9 +60,9 @@ export function formatLevels(result: LevelsResult): string[] {
   const rows = result.levels.map((l) => [
     `${l.level} ${l.name}`,
     interval(l),
-    String(l.accepted),
-    String(l.turnedAway),
-    l.scale ? `${l.oversells} (x${l.scale.factor.toFixed(1)})` : String(l.oversells),
+    l.scale ? `${l.accepted}*` : String(l.accepted),
+    l.scale ? `${l.turnedAway}*` : String(l.turnedAway),
+    l.scale ? `${l.oversells}*` : String(l.oversells),
     percent(l.rate),
     versusSeed(l),
     l.oversellsPerMonth.toFixed(1),
@@ -85,5 +85,6 @@ export function formatLevels(result: LevelsResult): string[] {
   for (const l of result.levels) {
     lines.push(`Level ${l.level}: ${l.method}.${l.note ? ' ' + l.note : ''}`);
   }
+  if (result.levels.some((l) => l.scale)) lines.push('* measured on the sample of SKUs named above; the rate is the sample\'s, per-month figures are scaled.');
   return lines;
 }

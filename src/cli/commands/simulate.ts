@@ -111,7 +111,7 @@ export function register(program: Command): void {
     .option('--cost <dollars>', 'cost of one oversell', String(d.costPerOversell))
     .option('--cover-days <n>', 'stock depth: receiving orders up to this many days of sales', String(d.coverDays))
     .option('--lead-days <n>', 'purchase lead time, uniform from 1 to this many days', String(d.leadDays))
-    .option('--realtime <runner>', 'level 4 by the dropsync engine on embedded Postgres, or by the model', 'engine')
+    .option('--realtime <runner>', 'level 4 by the dropsync engine on embedded Postgres (engine), or by the model (model)', 'model')
     .option('--realtime-skus <n>', 'SKUs the engine runs (a sample, scaled up) to keep it to seconds', '200')
     .option('--json', 'print JSON')
     .action(async (f: LevelsFlags) => {
