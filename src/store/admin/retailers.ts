@@ -1,7 +1,7 @@
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { ConflictAction, Retailer, RetailerInput } from './types.ts';
-import { iso, newId } from './util.ts';
+import { iso, isUniqueViolation, newId } from './util.ts';
 
 interface RetailerDbRow {
   id: string; name: string; conflict_action: ConflictAction; discount_value: number | string; oversell_cost: number | string; created_at: Date;
@@ -27,12 +27,17 @@ export async function getRetailer(db: Db, supplierId: string, id: string): Promi
 }
 
 export async function createRetailer(db: Db, supplierId: string, input: RetailerInput & { id?: string }, at: Date): Promise<Retailer> {
-  const rows = await db.query<RetailerDbRow>(
-    `insert into retailers (id, supplier_id, name, conflict_action, discount_value, oversell_cost, created_at)
-     values ($1, $2, $3, coalesce($4, 'cancel'), coalesce($5, 10), coalesce($6, 20), $7) returning *`,
-    [input.id ?? newId('ret'), supplierId, input.name, input.conflictAction ?? null, input.discountValue ?? null, input.oversellCost ?? null, at],
-  );
-  return toRetailer(rows[0]!);
+  try {
+    const rows = await db.query<RetailerDbRow>(
+      `insert into retailers (id, supplier_id, name, conflict_action, discount_value, oversell_cost, created_at)
+       values ($1, $2, $3, coalesce($4, 'cancel'), coalesce($5, 10), coalesce($6, 20), $7) returning *`,
+      [input.id ?? newId('ret'), supplierId, input.name, input.conflictAction ?? null, input.discountValue ?? null, input.oversellCost ?? null, at],
+    );
+    return toRetailer(rows[0]!);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DropsyncError('conflict', `retailer "${input.id}" already exists`, 'id');
+    throw err;
+  }
 }
 
 export async function updateRetailer(db: Db, supplierId: string, id: string, patch: Partial<RetailerInput>): Promise<Retailer> {

@@ -1,0 +1,112 @@
+/**
+ * The HTTP API: `buildApp` returns a ready Fastify instance (not listening). Every route has JSON schemas for
+ * its params, query, body and responses; /openapi.json and /docs are generated from them. `/` is left free for
+ * the dashboard.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { DropsyncError } from '../domain/errors.ts';
+import { installAuth } from './auth.ts';
+import { installErrorHandling } from './errors.ts';
+import { ErrorSchema } from './schemas.ts';
+import type { BuildAppOptions } from './types.ts';
+import { healthRoutes } from './routes/health.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { locationRoutes } from './routes/locations.ts';
+import { skuRoutes } from './routes/skus.ts';
+import { stockEventRoutes } from './routes/stock-events.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { retailerRoutes } from './routes/retailers.ts';
+import { storeRoutes } from './routes/stores.ts';
+import { listingRoutes } from './routes/listings.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { holdRoutes } from './routes/holds.ts';
+import { conflictRoutes } from './routes/conflicts.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface RouteDeps extends BuildAppOptions {
+  /** The clock's time as a Date, for timestamps written by this request. */
+  now(): Date;
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit,
+    ajv: {
+      // Unknown fields are errors (named), not silently dropped; query strings still coerce to numbers.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+
+  installErrorHandling(app);
+  installBodyParsers(app, bodyLimit);
+  installAuth(app, opts.db);
+  app.addSchema(ErrorSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'dropsync API', version: opts.version ?? '0.1.0', description: 'Real-time inventory sync for dropshipping suppliers' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'dsk_... admin key or dsr_... retailer token' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const deps: RouteDeps = { ...opts, now: () => new Date(opts.clock.now()) };
+  healthRoutes(app, deps);
+  keyRoutes(app, deps);
+  locationRoutes(app, deps);
+  skuRoutes(app, deps);
+  stockEventRoutes(app, deps);
+  ruleRoutes(app, deps);
+  retailerRoutes(app, deps);
+  storeRoutes(app, deps);
+  listingRoutes(app, deps);
+  orderRoutes(app, deps);
+  holdRoutes(app, deps);
+  conflictRoutes(app, deps);
+  webhookRoutes(app, deps);
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}
+
+/**
+ * JSON is parsed from a Buffer we keep, because webhook signatures are computed over the exact bytes. CSV is
+ * accepted as text for imports. Webhook routes also take any other type raw (WooCommerce's form-encoded ping).
+ */
+function installBodyParsers(app: FastifyInstance, bodyLimit: number): void {
+  app.decorateRequest('rawBody', null);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    const buf = body as Buffer;
+    const isWebhook = request.url.startsWith('/webhooks/');
+    if (isWebhook) request.rawBody = buf;
+    if (buf.length === 0) {
+      if (isWebhook) return done(null, {});
+      return done(new DropsyncError('invalid', 'must not be empty', 'body'), undefined);
+    }
+    try {
+      done(null, JSON.parse(buf.toString('utf8')));
+    } catch {
+      done(new DropsyncError('invalid', 'is not valid JSON', 'body'), undefined);
+    }
+  });
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    if (request.url.startsWith('/webhooks/')) {
+      request.rawBody = body as Buffer;
+      return done(null, {});
+    }
+    // Same code as Fastify's own, so the error mapper answers 415 for both.
+    const err = Object.assign(new Error(`unsupported content type "${request.headers['content-type'] ?? ''}"`), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
+    done(err, undefined);
+  });
+}

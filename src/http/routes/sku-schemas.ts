@@ -1,0 +1,72 @@
+/** Response schemas of SKU routes: the SKU row and the full per-SKU view (SPEC section 3 quantities). */
+import { nullable } from '../schemas.ts';
+
+export const SkuSchema = {
+  type: 'object',
+  properties: {
+    sku: { type: 'string' }, name: nullable({ type: 'string' }), category: nullable({ type: 'string' }), listed: { type: 'boolean' },
+    onHand: { type: 'integer' }, committed: { type: 'integer' }, held: { type: 'integer' }, velocity: { type: 'number' },
+    createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+  },
+} as const;
+
+const QuantitiesSchema = {
+  type: 'object',
+  description: 'SPEC section 3, in order of application',
+  properties: {
+    onHand: { type: 'integer' }, committed: { type: 'integer' }, held: { type: 'integer' }, atp: { type: 'integer' },
+    ownReserve: { type: 'integer' }, afterReserve: { type: 'integer' }, buffer: { type: 'integer' }, bufferPercent: { type: 'number' },
+    pool: { type: 'integer' }, deactivated: { type: 'boolean' }, deactivatedReason: { type: 'string' },
+    shown: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Units shown per retailer id' },
+    overlap: { type: 'integer' },
+  },
+} as const;
+
+export const SkuViewSchema = {
+  type: 'object',
+  properties: {
+    sku: { type: 'string' }, name: nullable({ type: 'string' }), category: nullable({ type: 'string' }), listed: { type: 'boolean' },
+    quantities: QuantitiesSchema,
+    strategy: { type: 'string' },
+    velocity: { type: 'number' },
+    locations: {
+      type: 'array',
+      items: { type: 'object', properties: { locationId: { type: 'string' }, onHand: { type: 'integer' }, shared: { type: 'boolean' }, lastSetAt: nullable({ type: 'string' }) } },
+    },
+    stores: {
+      type: 'array',
+      description: 'Per listing: shown (allocation), desired (to push) and confirmed (acknowledged by the store)',
+      items: {
+        type: 'object',
+        properties: {
+          storeId: { type: 'string' }, retailerId: { type: 'string' }, listingId: { type: 'string' }, shown: { type: 'integer' },
+          desired: nullable({ type: 'integer' }), confirmed: nullable({ type: 'integer' }),
+        },
+      },
+    },
+    ledger: {
+      type: 'array',
+      description: 'The newest ledger lines, newest first',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' }, at: { type: 'string' }, kind: { type: 'string' }, locationId: nullable({ type: 'string' }), ref: nullable({ type: 'string' }),
+          deltaOnHand: { type: 'integer' }, deltaCommitted: { type: 'integer' }, deltaHeld: { type: 'integer' },
+          onHand: { type: 'integer' }, committed: { type: 'integer' }, held: { type: 'integer' }, atp: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const ImportResultSchema = {
+  type: 'object',
+  properties: {
+    rows: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, failed: { type: 'integer' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { line: { type: 'integer' }, field: { type: 'string' }, message: { type: 'string' } } },
+    },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;

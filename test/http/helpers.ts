@@ -1,0 +1,70 @@
+/** Shared setup of the HTTP tests: a database (PGlite in memory, or a fresh schema on a server), a supplier, an admin key, the app. */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { openDatabase, type Db } from '../../src/store/index.ts';
+import { createSupplier, createApiKey } from '../../src/store/admin/index.ts';
+import { buildApp, type HttpEngine } from '../../src/http/index.ts';
+import { createSealer } from '../../src/security/index.ts';
+import { createEngine } from '../../src/engine/index.ts';
+import type { Clock } from '../../src/domain/types.ts';
+
+export interface TestCtx {
+  app: FastifyInstance;
+  db: Db;
+  clock: Clock & { t: number };
+  supplierId: string;
+  adminKey: string;
+  secretKey: Buffer;
+  recomputes: { supplierId: string; skus: string[] | 'all' }[];
+  /** Injects with the admin key unless `key` is given (null: no key). */
+  req(opts: InjectOptions & { key?: string | null }): ReturnType<FastifyInstance['inject']>;
+  close(): Promise<void>;
+}
+
+export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** True when the Postgres server answers; tests that need it skip with a message otherwise. */
+export async function postgresReachable(): Promise<boolean> {
+  try {
+    const db = await openDatabase({ databaseUrl: PG_URL, migrate: false, poolSize: 1 });
+    try { await db.query('select 1'); return true; } finally { await db.close(); }
+  } catch {
+    return false;
+  }
+}
+
+export async function setup(opts: { engine?: 'real' | 'fake'; server?: boolean; bodyLimit?: number } = {}): Promise<TestCtx> {
+  const schema = opts.server ? `t_http_${randomBytes(6).toString('hex')}` : undefined;
+  const db = opts.server ? await openDatabase({ databaseUrl: PG_URL, schema }) : await openDatabase();
+  const clock = { t: Date.parse('2026-11-26T12:00:00Z'), now() { return this.t; } };
+  const recomputes: TestCtx['recomputes'] = [];
+  const real = createEngine({ db, clock });
+  const engine: HttpEngine = opts.engine === 'fake'
+    ? { ...real, recompute: async (supplierId, skus) => { recomputes.push({ supplierId, skus }); return 0; }, invalidateStore() {} }
+    : new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'recompute') {
+          return async (supplierId: string, skus: string[] | 'all') => { recomputes.push({ supplierId, skus }); return target.recompute(supplierId, skus); };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  const at = new Date(clock.t);
+  const supplier = await createSupplier(db, { name: 'Acme Supply', id: 'sup_test' }, at);
+  await db.query(`insert into locations (supplier_id, id, name, shared) values ($1, 'main', 'Main warehouse', true)`, [supplier.id]);
+  const { key } = await createApiKey(db, { supplierId: supplier.id, label: 'test' }, at);
+  const secretKey = randomBytes(32);
+  const app = await buildApp({ db, engine, clock, sealer: createSealer(secretKey), ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
+  return {
+    app, db, clock, supplierId: supplier.id, adminKey: key, secretKey, recomputes,
+    req({ key: k, headers, ...rest }) {
+      const auth = k === null ? {} : { authorization: `Bearer ${k ?? key}` };
+      return app.inject({ ...rest, headers: { ...auth, ...(headers ?? {}) } });
+    },
+    async close() {
+      await app.close();
+      if (schema) await db.query(`drop schema "${schema}" cascade`);
+      await db.close();
+    },
+  };
+}
