@@ -10,6 +10,13 @@ type View = Record<string, unknown>;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const idKey = (id: number) => String(id).padStart(15, '0');
 
+/** Shoppers are identified by email in the emulator; the customer id is a stable number derived from it. */
+export function customerNumber(email: string): number {
+  let h = 7;
+  for (const ch of email.toLowerCase()) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000_007;
+  return h;
+}
+
 export function connection<T>(page: Page<T>, view: (item: T) => View): View {
   const nodes = page.items.map(view);
   return {
@@ -122,6 +129,7 @@ export class Views {
     cancelledAt: iso(order.cancelledAt),
     cancelReason: order.cancelReason ? order.cancelReason.toUpperCase() : null,
     displayFinancialStatus: order.cancelledAt === null ? 'PAID' : 'REFUNDED',
+    customer: order.email ? { __typename: 'Customer', id: gid('Customer', customerNumber(order.email)), email: order.email } : null,
     lineItems: (args: PageArgs) =>
       connection(paginate(order.lines, (l) => idKey(l.id), args), (l) => {
         const item = l.itemId === null ? undefined : this.s.itemsById.get(l.itemId);

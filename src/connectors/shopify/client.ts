@@ -1,0 +1,99 @@
+/**
+ * A small Admin GraphQL client: posts documents, reads `extensions.cost.throttleStatus` into the bucket model,
+ * and never sends a request the model says the bucket cannot afford. `wait` mode sleeps until it can
+ * (reads); `nowait` mode returns `throttled` with the wait instead (pushes, so the dispatcher decides).
+ */
+import { DropsyncError } from '../../domain/errors.ts';
+import { ThrottleModel, type ThrottleStatus } from './throttle.ts';
+import { DEFAULT_SHOPIFY_API_VERSION, type ShopifyClientOptions } from './types.ts';
+
+export interface GraphQLError {
+  message: string;
+  extensions?: { code?: string } & Record<string, unknown>;
+}
+
+export type CallResult<T> =
+  | { kind: 'ok'; data: T; errors: GraphQLError[] }
+  | { kind: 'throttled'; retryAfterMs: number };
+
+/** Sleep on real timers, with a timer that does not keep the process alive. */
+export const realSleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref?.();
+  });
+
+export class ShopifyClient {
+  readonly throttle: ThrottleModel;
+  readonly endpoint: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly opts: ShopifyClientOptions) {
+    this.throttle = new ThrottleModel(opts.clock);
+    const base = (opts.baseUrl ?? `https://${opts.shopDomain}`).replace(/\/+$/, '');
+    this.endpoint = `${base}/admin/api/${opts.apiVersion ?? DEFAULT_SHOPIFY_API_VERSION}/graphql.json`;
+    this.fetchFn = opts.fetch ?? fetch;
+    this.sleep = opts.sleep ?? realSleep;
+  }
+
+  /** Sends when affordable; in `wait` mode sleeps first (and after a THROTTLED answer) instead of failing. */
+  async call<T>(query: string, variables: Record<string, unknown>, cost: number, mode: 'wait' | 'nowait'): Promise<CallResult<T>> {
+    for (let attempt = 0; ; attempt++) {
+      const wait = this.throttle.waitMs(cost);
+      if (wait === Number.POSITIVE_INFINITY) throw new DropsyncError('invalid', `query cost ${cost} exceeds the bucket`, 'query');
+      if (wait > 0) {
+        if (mode === 'nowait') return { kind: 'throttled', retryAfterMs: wait };
+        await this.sleep(wait);
+        continue;
+      }
+      this.throttle.reserve(cost);
+      const result = await this.post<T>(query, variables);
+      if (result.kind === 'ok' || mode === 'nowait' || attempt >= 5) return result;
+      await this.sleep(result.retryAfterMs);
+    }
+  }
+
+  private async post<T>(query: string, variables: Record<string, unknown>): Promise<CallResult<T>> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.endpoint, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Shopify-Access-Token': this.opts.accessToken,
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+      });
+    } catch (err) {
+      throw new DropsyncError('upstream', `Shopify unreachable: ${(err as Error).message}`);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new DropsyncError('unauthorized', `Shopify refused the access token (HTTP ${res.status})`, 'accessToken');
+    }
+    if (res.status === 429) {
+      const seconds = Number(res.headers.get('retry-after') ?? '1');
+      return { kind: 'throttled', retryAfterMs: Math.ceil((Number.isFinite(seconds) ? seconds : 1) * 1000) };
+    }
+    if (!res.ok) throw new DropsyncError('upstream', `Shopify answered HTTP ${res.status}`);
+    const body = (await res.json()) as {
+      data?: T;
+      errors?: GraphQLError[] | string;
+      extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
+    };
+    const cost = body.extensions?.cost;
+    if (cost?.throttleStatus) this.throttle.update(cost.throttleStatus);
+    const errors = Array.isArray(body.errors) ? body.errors : body.errors ? [{ message: String(body.errors) }] : [];
+    if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
+      const requested = cost?.requestedQueryCost ?? 0;
+      const ts = cost?.throttleStatus;
+      const wait = ts && ts.restoreRate > 0 ? Math.ceil(((requested - ts.currentlyAvailable) * 1000) / ts.restoreRate) : 1000;
+      return { kind: 'throttled', retryAfterMs: Math.max(1, wait) };
+    }
+    if (body.data === undefined || body.data === null) {
+      throw new DropsyncError('upstream', `Shopify rejected the request: ${errors.map((e) => e.message).join('; ') || 'no data'}`);
+    }
+    return { kind: 'ok', data: body.data, errors };
+  }
+}

@@ -1,0 +1,63 @@
+/** The Shopify connector: the `Connector` interface over the Admin GraphQL API. */
+import { invalid } from '../../domain/errors.ts';
+import type { Connector, ConnectorDeps, StoreConnection } from '../types.ts';
+import { ShopifyClient } from './client.ts';
+import { compensate } from './compensate.ts';
+import { SET_QUANTITIES_COST } from './documents.ts';
+import { readAllLevels, readLevelsById } from './levels.ts';
+import { fetchOrders } from './orders.ts';
+import { MAX_BATCH, pushQuantities } from './push.ts';
+import { DEFAULT_SHOPIFY_API_VERSION, type ShopifyConfig } from './types.ts';
+
+export interface ShopifyConnectorDeps extends ConnectorDeps {
+  /** How reads wait for the cost bucket; default real timers. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function parseShopifyConfig(config: Record<string, unknown>): ShopifyConfig {
+  const str = (k: string, required: boolean) => {
+    const v = config[k];
+    if (v === undefined || v === null || v === '') {
+      if (required) throw invalid(`config.${k}`, 'required');
+      return undefined;
+    }
+    if (typeof v !== 'string') throw invalid(`config.${k}`, 'must be a string');
+    return v;
+  };
+  const shopDomain = str('shopDomain', true)!;
+  const locationId = str('locationId', true)!;
+  if (!/^gid:\/\/shopify\/Location\/\d+$/.test(locationId)) throw invalid('config.locationId', 'must be a Location gid');
+  const baseUrl = str('baseUrl', false);
+  if (baseUrl !== undefined && !/^https?:\/\//.test(baseUrl)) throw invalid('config.baseUrl', 'must be an http(s) URL');
+  const apiVersion = str('apiVersion', false);
+  return { shopDomain, locationId, ...(baseUrl ? { baseUrl } : {}), ...(apiVersion ? { apiVersion } : {}) };
+}
+
+export function createShopifyConnector(store: StoreConnection, deps: ShopifyConnectorDeps): Connector {
+  const config = parseShopifyConfig(store.config);
+  const accessToken = store.credentials.accessToken;
+  if (!accessToken) throw invalid('credentials.accessToken', 'required');
+  const client = new ShopifyClient({
+    shopDomain: config.shopDomain,
+    accessToken,
+    apiVersion: config.apiVersion ?? DEFAULT_SHOPIFY_API_VERSION,
+    clock: deps.clock,
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+  return {
+    platform: 'shopify',
+    maxBatch: MAX_BATCH,
+    push: (items) => pushQuantities(client, deps.clock, config.locationId, items),
+    async readLevels(externalIds) {
+      if (externalIds === undefined) return readAllLevels(client, config.locationId);
+      const r = await readLevelsById(client, externalIds, config.locationId, 'wait');
+      return r === 'throttled' ? [] : r;
+    },
+    fetchOrders: (cursor) => fetchOrders(client, cursor),
+    compensate: (conflict) => compensate(client, deps.clock, conflict),
+    rateLimit: () => ({ waitMs: client.throttle.waitMs(SET_QUANTITIES_COST) }),
+    close: async () => {},
+  };
+}

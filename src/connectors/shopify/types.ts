@@ -1,0 +1,82 @@
+/**
+ * Terms (Shopify connector):
+ * - shop domain: `name.myshopify.com`; base URL: where the Admin API answers (https://{shopDomain}, or an
+ *   emulator's http://127.0.0.1:port).
+ * - location: the Shopify location whose `available` quantities dropsync manages (a Location gid).
+ * - cost / bucket / throttleStatus: Shopify's calculated query cost and the leaky bucket it is taken from.
+ * - changeFromQuantity: the compare-and-swap value of inventorySetQuantities (our last confirmed quantity).
+ * - idempotency key: the `@idempotent(key:)` value, derived from a batch's content so a retry reuses it.
+ * - discovery: finding the inventory items of a supplier's SKUs on the store.
+ */
+import type { Clock } from '../../domain/types.ts';
+import type { RemoteOrder } from '../types.ts';
+
+export type ShopifyPlan = 'standard' | 'advanced' | 'plus' | 'enterprise';
+
+export const DEFAULT_SHOPIFY_API_VERSION = '2026-10';
+
+export interface ShopifyConfig {
+  shopDomain: string;
+  baseUrl?: string;
+  locationId: string;
+  apiVersion?: string;
+}
+
+export interface ShopifyClientOptions {
+  shopDomain: string;
+  baseUrl?: string;
+  accessToken: string;
+  apiVersion?: string;
+  clock: Clock;
+  fetch?: typeof fetch;
+  /** How reads wait for the bucket; default real timers. Tests and the benchmark inject virtual time. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Per-request timeout, ms. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface Listing {
+  sku: string;
+  externalId: string;
+  externalLocationId: string;
+  /** `available` at that location when discovered. */
+  available: number | null;
+}
+
+export type DiscoveryProblemKind = 'missing' | 'duplicate' | 'case_mismatch' | 'not_stocked';
+
+export interface DiscoveryProblem {
+  sku: string;
+  kind: DiscoveryProblemKind;
+  detail: string;
+  /** The store items involved (duplicates, near matches). */
+  externalIds?: string[];
+  /** For case_mismatch: the SKUs as the store spells them. */
+  storeSkus?: string[];
+}
+
+export interface ConnectOptions {
+  shopDomain: string;
+  baseUrl?: string;
+  accessToken: string;
+  /** Location gid; the first active location when omitted. */
+  locationId?: string;
+  /** Where Shopify should POST webhooks (dropsync's /webhooks/shopify/{storeId}); no subscriptions when omitted. */
+  webhookCallbackUrl?: string;
+  apiVersion?: string;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ConnectResult {
+  locationId: string;
+  listings: Listing[];
+  problems: DiscoveryProblem[];
+  webhooks: { topic: string; ok: boolean; id?: string; error?: string }[];
+}
+
+export type ShopifyWebhookEvent =
+  | { kind: 'order'; order: RemoteOrder }
+  | { kind: 'order_cancelled'; order: RemoteOrder }
+  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number };
