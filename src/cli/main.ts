@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { DropsyncError } from '../domain/errors.ts';
 import { register as registerDomainCommands } from './domain-commands.ts';
 import { register as registerSimulate } from './commands/simulate.ts';
+import { register as registerEmulateWoo } from './commands/emulate-woocommerce.ts';
 
 const program = new Command();
 program
@@ -17,6 +18,7 @@ program
 // Command registrations (one line per area).
 registerDomainCommands(program);
 registerSimulate(program);
+registerEmulateWoo(program);
 
 try {
   await program.parseAsync(process.argv);
