@@ -29,15 +29,19 @@ export function isReserved(path: string): boolean {
   return RESERVED_PREFIXES.some((p) => path === p || path.startsWith(p + '/') || path.startsWith(p + '?'));
 }
 
-let building: Promise<void> | null = null;
+const building = new Map<string, Promise<void>>();
 
 /** Builds the bundle into `outDir` once per process (concurrent callers share the build). */
 export function buildBundle(outDir: string): Promise<void> {
-  building ??= (async () => {
-    const vite = await import('vite');
-    await vite.build({ configFile: VITE_CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  })().catch((err) => { building = null; throw err; });
-  return building;
+  let pending = building.get(outDir);
+  if (!pending) {
+    pending = (async () => {
+      const vite = await import('vite');
+      await vite.build({ configFile: VITE_CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    })().catch((err: unknown) => { building.delete(outDir); throw err; });
+    building.set(outDir, pending);
+  }
+  return pending;
 }
 
 export function registerStatic(app: FastifyInstance, opts: { distDir: string; buildOnDemand: boolean }): void {

@@ -101,7 +101,7 @@ function ConnectStore(props: { retailers: Retailer[]; onDone: () => void }) {
       if (!rid) rid = (await api.post<{ id: string }>(v1('/retailers'), { name: newRetailer.trim() })).id;
       const body = platform === 'shopify'
         ? { retailerId: rid, platform, name, config: { shopDomain: address.trim() }, credentials: { accessToken: token } }
-        : { retailerId: rid, platform, name, config: { url: address.trim() }, credentials: { consumerKey: token, consumerSecret: secret } };
+        : { retailerId: rid, platform, name, config: { baseUrl: address.trim() }, credentials: { consumerKey: token, consumerSecret: secret } };
       const store = await api.post<{ id: string }>(v1('/stores'), body);
       setMsg({ tone: 'ok', text: `Connected store ${store.id}. Listings are matched by SKU; see mapping problems above.` });
       setName(''); setAddress(''); setToken(''); setSecret('');
