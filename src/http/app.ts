@@ -73,6 +73,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   conflictRoutes(app, deps);
   webhookRoutes(app, deps);
 
+  for (const plugin of opts.plugins ?? []) await plugin(app);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   await app.ready();
   return app;

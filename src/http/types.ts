@@ -30,6 +30,8 @@ export interface BuildAppOptions {
   /** Prometheus text exposition for /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   version?: string;
+  /** Extra route sets registered before the app is sealed (the web dashboard: `app => registerWeb(app, deps)`). */
+  plugins?: ((app: import('fastify').FastifyInstance) => void | Promise<void>)[];
 }
 
 declare module 'fastify' {
