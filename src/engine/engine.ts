@@ -1,16 +1,29 @@
 /**
  * createEngine: wires the operations to one database, clock and process id, and runs the background loops
- * (dispatchers, hold sweeper, compensation and reconciliation) between start() and stop().
+ * (dispatcher woken by LISTEN/NOTIFY plus a sweep, hold expiry, compensation, reconciliation) between start()
+ * and stop().
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DropsyncError } from '../domain/errors.ts';
-import type { Ctx } from './context.ts';
+import { listSkuCodes } from '../store/ops/allocation-inputs.ts';
+import { DESIRED_CHANNEL, type DesiredWrite } from '../store/ops/desired.ts';
+import { claimReconcileDue, prunePushLag, recordDelivery } from '../store/ops/stores.ts';
+import { compensatePending } from './compensate.ts';
+import { ConnectorCache, plainCredentials } from './connectors.ts';
+import { iso, type Ctx } from './context.ts';
+import { Dispatcher } from './dispatch.ts';
+import { createHold, expireHolds, releaseHold } from './holds.ts';
 import { ingestEvents } from './ingest.ts';
 import { engineMetrics } from './metrics.ts';
+import { closeOrder, submitOrder, type SubmitOutcome } from './orders.ts';
+import { reconcileStore, receiveLevel, receiveOrder, receiveOrderCancelled } from './reconcile.ts';
+import { recomputeChunks } from './recompute.ts';
 import type { Engine, EngineEvent, EngineOptions } from './types.ts';
+import { getSku, storeSync } from './views.ts';
 
-const notYet = (what: string) => async (): Promise<never> => { throw new DropsyncError('upstream', `${what}: not implemented yet`); };
+const RECONCILE_EVERY_SWEEPS = 5;
+const PRUNE_EVERY_SWEEPS = 600;
+const PUSH_LAG_KEEP_MS = 86_400_000;
 
 export function createEngine(opts: EngineOptions): Engine {
   const listeners = new Map<EngineEvent, Set<(p: unknown) => void>>();
@@ -27,6 +40,57 @@ export function createEngine(opts: EngineOptions): Engine {
     },
   };
   const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials);
+  const dispatcher = new Dispatcher(ctx, {
+    owner: processId, leaseMs: opts.leaseMs ?? 30_000, pushTimeoutMs: opts.pushTimeoutMs ?? 20_000,
+    backoffBaseMs: opts.backoffBaseMs ?? 500, backoffCapMs: opts.backoffCapMs ?? 30_000, circuitAfter: opts.circuitAfter ?? 5,
+    unhealthyAfter: opts.unhealthyAfter ?? 10, unhealthyRetryMs: opts.unhealthyRetryMs ?? 60_000, concurrency: opts.concurrency ?? 16,
+  }, connectors);
+
+  let running = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | null = null;
+  let sweeps = 0;
+  let unlisten: (() => Promise<void>) | undefined;
+  const background = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => { background.add(p); void p.finally(() => background.delete(p)); };
+
+  const afterDesired = (supplierId: string, changed: DesiredWrite[]) => {
+    if (changed.length === 0) return;
+    ctx.emit('desired', { supplierId, changes: changed });
+    // On PGlite the NOTIFY arrives too; waking directly is cheaper and also covers a server without a listener yet.
+    if (running) dispatcher.wake();
+  };
+  const afterOrder = (supplierId: string, source: string, out: SubmitOutcome) => {
+    if (!out.result.duplicate) {
+      engineMetrics.orders.inc({ status: out.result.status, source });
+      ctx.emit('order', { supplierId, ...out.result });
+      if (out.skus.length && running) dispatcher.wake();
+    }
+    if (out.conflicts > 0) {
+      engineMetrics.conflicts.inc(out.conflicts);
+      ctx.emit('conflict', { supplierId, orderId: out.result.orderId, conflictIds: out.result.conflictIds, status: 'pending' });
+      if (running) track(compensatePending(ctx, connectors).catch((err) => log.warn({ err }, 'compensation run failed')));
+    }
+  };
+
+  async function sweep(): Promise<void> {
+    sweeps++;
+    dispatcher.wake();
+    try {
+      const expired = await expireHolds(ctx);
+      if (expired.count > 0) dispatcher.wake();
+      await compensatePending(ctx, connectors);
+      if (opts.reconcile !== false && sweeps % RECONCILE_EVERY_SWEEPS === 0) {
+        for (const id of await claimReconcileDue(ctx.db, iso(ctx.clock.now()), 5)) {
+          await reconcileStore(ctx, connectors, id, (o) => afterOrder('', 'poll', o)).catch((err) => log.warn({ err, storeId: id }, 'reconcile failed'));
+        }
+      }
+      if (sweeps % PRUNE_EVERY_SWEEPS === 0) await prunePushLag(ctx.db, iso(ctx.clock.now() - PUSH_LAG_KEEP_MS));
+    } catch (err) {
+      if (running) log.warn({ err }, 'sweep failed');
+    }
+  }
 
   const engine: Engine = {
     db: opts.db,
@@ -35,28 +99,88 @@ export function createEngine(opts: EngineOptions): Engine {
       const out = await ingestEvents(ctx, supplierId, events);
       for (const s of ['applied', 'duplicate', 'stale', 'invalid'] as const) if (out.result[s]) engineMetrics.events.inc({ outcome: s }, out.result[s]);
       if (out.skus.length) ctx.emit('stock', { supplierId, skus: out.skus });
-      if (out.changed.length) ctx.emit('desired', { supplierId, changes: out.changed });
+      afterDesired(supplierId, out.changed);
       return out.result;
     },
-    submitOrder: notYet('submitOrder'),
-    fulfilOrder: notYet('fulfilOrder'),
-    cancelOrder: notYet('cancelOrder'),
-    createHold: notYet('createHold'),
-    releaseHold: notYet('releaseHold'),
-    expireHolds: notYet('expireHolds'),
-    recompute: notYet('recompute'),
-    getSku: notYet('getSku'),
-    storeSync: notYet('storeSync'),
-    dispatchOnce: notYet('dispatchOnce'),
-    reconcileStore: notYet('reconcileStore'),
-    compensatePending: notYet('compensatePending'),
-    receiveOrder: notYet('receiveOrder'),
-    receiveOrderCancelled: notYet('receiveOrderCancelled'),
-    receiveLevel: notYet('receiveLevel'),
-    recordDelivery: notYet('recordDelivery'),
-    invalidateStore() {},
-    async start() {},
-    async stop() {},
+    async submitOrder(supplierId, storeId, order, source) {
+      const out = await submitOrder(ctx, supplierId, storeId, order, source);
+      afterOrder(supplierId, source, out);
+      return out.result;
+    },
+    async fulfilOrder(supplierId, orderId) {
+      const out = await closeOrder(ctx, supplierId, orderId, 'fulfilled');
+      if (out.skus.length && running) dispatcher.wake();
+      return out.result;
+    },
+    async cancelOrder(supplierId, orderId) {
+      const out = await closeOrder(ctx, supplierId, orderId, 'cancelled');
+      if (out.skus.length && running) dispatcher.wake();
+      return out.result;
+    },
+    async createHold(supplierId, hold) {
+      const out = await createHold(ctx, supplierId, hold);
+      if (running) dispatcher.wake();
+      return out.hold;
+    },
+    async releaseHold(supplierId, holdId) {
+      const out = await releaseHold(ctx, supplierId, holdId);
+      if (out.skus.length && running) dispatcher.wake();
+      return out.hold;
+    },
+    async expireHolds() {
+      const out = await expireHolds(ctx);
+      if (out.count && running) dispatcher.wake();
+      return out.count;
+    },
+    async recompute(supplierId, skus) {
+      const list = skus === 'all' ? await listSkuCodes(ctx.db, supplierId) : skus;
+      const changed = await recomputeChunks(ctx.db, supplierId, list, () => ctx.clock.now());
+      afterDesired(supplierId, changed);
+      return changed.length;
+    },
+    getSku: (supplierId, sku, limit) => getSku(ctx, supplierId, sku, limit),
+    storeSync: (storeId) => storeSync(ctx, storeId),
+    dispatchOnce: () => dispatcher.runUntilIdle(),
+    reconcileStore: (storeId) => reconcileStore(ctx, connectors, storeId, (o) => afterOrder('', 'poll', o)),
+    compensatePending: () => compensatePending(ctx, connectors),
+    async receiveOrder(storeId, order, source) {
+      const out = await receiveOrder(ctx, storeId, order, source);
+      afterOrder('', source, out);
+      return out.result;
+    },
+    async receiveOrderCancelled(storeId, platformOrderId) {
+      const out = await receiveOrderCancelled(ctx, storeId, platformOrderId);
+      if (out?.skus.length && running) dispatcher.wake();
+      return out?.result ?? null;
+    },
+    async receiveLevel(storeId, externalId, quantity) {
+      const out = await receiveLevel(ctx, storeId, externalId, quantity);
+      if (running) dispatcher.wake();
+      return out;
+    },
+    recordDelivery: (storeId, key) => recordDelivery(ctx.db, storeId, key, iso(ctx.clock.now())),
+    invalidateStore: (storeId) => connectors.forget(storeId),
+    async start() {
+      if (running) return;
+      running = true;
+      unlisten = await opts.db.listen(DESIRED_CHANNEL, () => dispatcher.wake());
+      dispatcher.start();
+      const period = opts.sweepMs ?? 1000;
+      sweepTimer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = sweep().finally(() => { sweeping = null; });
+      }, period);
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      clearInterval(sweepTimer);
+      await dispatcher.stop();
+      if (sweeping) await sweeping;
+      while (background.size) await Promise.allSettled([...background]);
+      await unlisten?.().catch(() => {});
+      await connectors.closeAll();
+    },
     on(event, cb) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

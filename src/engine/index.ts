@@ -4,3 +4,7 @@ export { createEngine } from './engine.ts';
 export { createSupplier } from './supplier.ts';
 export { engineMetrics } from './metrics.ts';
 export { MAX_BATCH } from './ingest.ts';
+export { HOLD_TTL_DEFAULT, HOLD_TTL_MAX, HOLD_TTL_MIN } from './holds.ts';
+export { DEFAULT_OVERSELL_COST } from './orders.ts';
+export { plainCredentials } from './connectors.ts';
+export { DESIRED_CHANNEL } from '../store/ops/desired.ts';

@@ -35,12 +35,11 @@ export interface Allocations {
 /** Computes (without writing) every affected SKU's quantities and the desired value of each of its listings. */
 export async function computeAllocations(db: Db, supplierId: string, skus: readonly string[], now: number): Promise<Allocations> {
   const unique = [...new Set(skus)];
-  const [states, rules, retailerRules, targets] = await Promise.all([
-    loadSkuStates(db, supplierId, unique),
-    loadRules(db, supplierId),
-    loadRetailerRules(db, supplierId),
-    loadListingTargets(db, supplierId, unique),
-  ]);
+  // Sequential: `db` may be one transaction's connection, which runs one statement at a time.
+  const states = await loadSkuStates(db, supplierId, unique);
+  const rules = await loadRules(db, supplierId);
+  const retailerRules = await loadRetailerRules(db, supplierId);
+  const targets = await loadListingTargets(db, supplierId, unique);
   const book = buildRuleBook(rules, retailerRules);
   const since = now - (VELOCITY_WINDOW_DAYS - 1) * DAY_MS;
   const sales = await loadSales(db, supplierId, unique, isoDay(since));
@@ -92,4 +91,23 @@ export async function recomputeSkus(db: Db, supplierId: string, skus: readonly s
   if (skus.length === 0) return [];
   const { desired } = await computeAllocations(db, supplierId, skus, now);
   return writeDesired(db, supplierId, desired, new Date(now).toISOString());
+}
+
+/**
+ * Public recompute (after rules, retailers or listings change): chunks of SKUs, each chunk in its own
+ * transaction with its SKU rows locked so a concurrent change cannot be overwritten by an older computation.
+ */
+export async function recomputeChunks(
+  db: Db, supplierId: string, skus: readonly string[], now: () => number, chunk = 500,
+): Promise<DesiredWrite[]> {
+  const sorted = [...new Set(skus)].sort();
+  const changed: DesiredWrite[] = [];
+  for (let i = 0; i < sorted.length; i += chunk) {
+    const part = sorted.slice(i, i + chunk);
+    changed.push(...await db.transaction(async (tx) => {
+      await tx.query(`select 1 from skus where supplier_id = $1 and sku = any($2::text[]) order by sku for update`, [supplierId, part]);
+      return recomputeSkus(tx, supplierId, part, now());
+    }));
+  }
+  return changed;
 }

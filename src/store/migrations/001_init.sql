@@ -197,9 +197,10 @@ create table orders (
   hold_id           text,
   placed_at         timestamptz not null,
   committed_at      timestamptz not null,
-  updated_at        timestamptz not null,
-  unique (supplier_id, store_id, platform_order_id)
+  updated_at        timestamptz not null
 );
+-- Dedupe key: (store, platform order id); API orders without a store dedupe per supplier ('' store).
+create unique index orders_dedupe on orders (supplier_id, (coalesce(store_id, '')), platform_order_id);
 
 create table order_lines (
   order_id    text not null references orders(id),
@@ -239,9 +240,12 @@ create table conflicts (
   status       text not null default 'pending' check (status in ('pending', 'done', 'failed')),
   detail       text,
   code         text,
+  attempts     integer not null default 0,
+  next_attempt_at timestamptz,          -- compensation retry (after commit, with backoff)
   created_at   timestamptz not null,
   resolved_at  timestamptz
 );
+create index conflicts_pending on conflicts (next_attempt_at) where status = 'pending';
 create index conflicts_supplier on conflicts (supplier_id, created_at);
 
 create table push_log (

@@ -1,0 +1,175 @@
+/**
+ * Per-store dispatch (SPEC section 8): claim due stores with a lease, push their dirty rows newest first in
+ * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
+ * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
+ */
+import { claimStores, confirmAcks, countDirty, deferStore, insertDrift, insertPushLog, loadDirty, recordItemFailures, releaseStore, type ClaimedStore } from '../store/ops/dispatch.ts';
+import type { PushItem, PushResult } from '../connectors/types.ts';
+import type { ConnectorCache } from './connectors.ts';
+import { iso, type Ctx } from './context.ts';
+import { engineMetrics } from './metrics.ts';
+
+export interface DispatchSettings {
+  owner: string; leaseMs: number; pushTimeoutMs: number; backoffBaseMs: number; backoffCapMs: number;
+  circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number; concurrency: number;
+}
+
+class Timeout extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Timeout(`push timed out after ${ms} ms`)), ms); timer.unref?.(); });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+export class Dispatcher {
+  private readonly inflight = new Set<string>();
+  private claiming = false;
+  private again = false;
+  private stopped = true;
+  private pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {}
+
+  /** Pushes one claimed store once; returns the items acknowledged. Never throws. */
+  async pushStore(store: ClaimedStore): Promise<number> {
+    const { ctx, s } = this;
+    const release = (fields: Partial<Parameters<typeof releaseStore>[1]>) => releaseStore(ctx.db, {
+      storeId: store.id, owner: s.owner, now: iso(ctx.clock.now()), failed: false, partial: false, retryAfterMs: 0, pushed: false,
+      error: null, baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter,
+      unhealthyRetryMs: s.unhealthyRetryMs, ...fields,
+    });
+    let connector;
+    try {
+      connector = this.connectors.get(store);
+    } catch (err) {
+      await release({ failed: true, error: (err as Error).message }).catch(() => {});
+      return 0;
+    }
+    const wait = connector.rateLimit().waitMs;
+    if (wait > 0) {
+      await deferStore(ctx.db, store.id, s.owner, iso(ctx.clock.now() + wait));
+      return 0;
+    }
+    const rows = await loadDirty(ctx.db, store.id, Math.max(1, connector.maxBatch));
+    if (rows.length === 0) {
+      await deferStore(ctx.db, store.id, s.owner, null);
+      return 0;
+    }
+    const items: PushItem[] = rows.map((r) => ({
+      listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
+      quantity: r.desired, lastConfirmed: r.confirmed,
+    }));
+    const started = ctx.clock.now();
+    const t0 = performance.now();
+    let result: PushResult;
+    try {
+      result = await withTimeout(connector.push(items), s.pushTimeoutMs);
+    } catch (err) {
+      const error = (err as Error).message ?? String(err);
+      engineMetrics.pushes.inc({ result: 'error' });
+      const at = iso(ctx.clock.now());
+      await insertPushLog(ctx.db, { supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: 0, failed: items.length,
+        durationMs: Math.round(performance.now() - t0), lags: [], error }).catch(() => {});
+      await release({ failed: true, error }).catch((e) => ctx.log.error({ err: e, storeId: store.id }, 'release after failure failed'));
+      ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error });
+      return 0;
+    }
+    const now = ctx.clock.now();
+    const at = iso(now);
+    const byId = new Map(rows.map((r) => [r.listing_id, r]));
+    const acks: { listingId: string; quantity: number }[] = [];
+    const fails: { listingId: string; error: string; actual: number | null }[] = [];
+    for (const r of result.items) {
+      const row = byId.get(r.listingId);
+      if (!row) continue;
+      byId.delete(r.listingId);
+      if (r.ok) acks.push({ listingId: r.listingId, quantity: r.quantity });
+      else fails.push({ listingId: r.listingId, error: r.error, actual: r.actual ?? null });
+    }
+    for (const id of byId.keys()) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
+    const drift = fails.filter((f) => f.actual !== null).map((f) => {
+      const row = rows.find((r) => r.listing_id === f.listingId)!;
+      return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
+    });
+    const lags = await ctx.db.transaction(async (tx) => {
+      const confirmed = await confirmAcks(tx, store.id, acks, at);
+      await recordItemFailures(tx, store.id, fails);
+      await insertDrift(tx, drift, at);
+      const lagMs = confirmed.map((c) => Math.max(0, now - Date.parse(c.desired_at)));
+      await insertPushLog(tx, { supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: acks.length,
+        failed: fails.length, durationMs: Math.round(performance.now() - t0), lags: lagMs, error: fails[0]?.error ?? null });
+      return lagMs;
+    });
+    const allFailed = acks.length === 0;
+    await release({
+      failed: allFailed, partial: !allFailed && fails.length > 0, retryAfterMs: result.retryAfterMs ?? 0, pushed: acks.length > 0,
+      error: allFailed ? (fails[0]?.error ?? 'failed') : null,
+    });
+    engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
+    if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
+    if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
+    for (const l of lags) engineMetrics.pushLag.observe(l / 1000);
+    engineMetrics.queueDepth.set({ store: store.id }, Math.max(0, (await countDirty(ctx.db, store.id).catch(() => 0))));
+    ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, startedAt: started, lagMs: lags });
+    return acks.length;
+  }
+
+  private async claim(limit: number): Promise<ClaimedStore[]> {
+    const now = this.ctx.clock.now();
+    return claimStores(this.ctx.db, this.s.owner, iso(now), iso(now + this.s.leaseMs), limit);
+  }
+
+  /** Claims and pushes rounds until no store has work due now. Deterministic for tests (fake clock). */
+  async runUntilIdle(maxRounds = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const claimed = await this.claim(this.s.concurrency);
+      if (claimed.length === 0) break;
+      const counts = await Promise.all(claimed.map((st) => this.pushStore(st).catch((err) => {
+        this.ctx.log.error({ err, storeId: st.id }, 'push crashed');
+        return 0;
+      })));
+      total += counts.reduce((a, b) => a + b, 0);
+    }
+    return total;
+  }
+
+  start(): void { this.stopped = false; this.wake(); }
+
+  /** Background mode: claim into free slots now; each finished push wakes it again. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.claiming) { this.again = true; return; }
+    this.claiming = true;
+    const p = (async () => {
+      try {
+        do {
+          this.again = false;
+          const free = this.s.concurrency - this.inflight.size;
+          if (free <= 0 || this.stopped) break;
+          const claimed = await this.claim(free);
+          for (const st of claimed) {
+            this.inflight.add(st.id);
+            const job = this.pushStore(st)
+              .catch((err) => this.ctx.log.error({ err, storeId: st.id }, 'push crashed'))
+              .finally(() => { this.inflight.delete(st.id); this.pending.delete(job); this.wake(); });
+            this.pending.add(job);
+          }
+          if (claimed.length === free) this.again = true;
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.ctx.log.error({ err }, 'dispatch claim failed');
+      } finally {
+        this.claiming = false;
+      }
+    })();
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}

@@ -1,0 +1,53 @@
+/** Read models: one SKU's numbers explained (SPEC section 3 + ledger) and one store's sync health (section 10). */
+import { DropsyncError } from '../domain/errors.ts';
+import { readLedger } from '../store/ops/ledger.ts';
+import { countDirty } from '../store/ops/dispatch.ts';
+import { lagStats, loadStore, reconcileIntervalSeconds } from '../store/ops/stores.ts';
+import { computeAllocations } from './recompute.ts';
+import { iso, type Ctx } from './context.ts';
+import type { SkuView, StoreSyncView } from './types.ts';
+
+export async function getSku(ctx: Ctx, supplierId: string, sku: string, ledgerLimit = 50): Promise<SkuView> {
+  const now = ctx.clock.now();
+  const { skus, targets } = await computeAllocations(ctx.db, supplierId, [sku], now);
+  const a = skus.get(sku);
+  if (!a) throw new DropsyncError('not_found', 'unknown SKU', 'sku');
+  const [desired, locations, ledger] = await Promise.all([
+    ctx.db.query<{ listing_id: string; desired: number; confirmed: number | null }>(
+      `select listing_id, desired, confirmed from desired where supplier_id = $1 and sku = $2`, [supplierId, sku]),
+    ctx.db.query<{ location_id: string; on_hand: number; shared: boolean; last_set_at: string | null }>(
+      `select sl.location_id, sl.on_hand, coalesce(l.shared, true) as shared, sl.last_set_at::text as last_set_at
+       from stock_levels sl left join locations l on l.supplier_id = sl.supplier_id and l.id = sl.location_id
+       where sl.supplier_id = $1 and sl.sku = $2 order by sl.location_id`, [supplierId, sku]),
+    readLedger(ctx.db, supplierId, sku, ledgerLimit),
+  ]);
+  const d = new Map(desired.map((r) => [r.listing_id, r]));
+  return {
+    sku, name: a.state.name, category: a.state.category, listed: a.state.listed, quantities: a.result, strategy: a.strategy,
+    velocity: a.velocity,
+    locations: locations.map((l) => ({ locationId: l.location_id, onHand: l.on_hand, shared: l.shared, lastSetAt: l.last_set_at ? iso(Date.parse(l.last_set_at)) : null })),
+    stores: targets.map((t) => ({
+      storeId: t.store_id, retailerId: t.retailer_id, listingId: t.listing_id, shown: a.result.shown[t.retailer_id] ?? 0,
+      desired: d.get(t.listing_id)?.desired ?? null, confirmed: d.get(t.listing_id)?.confirmed ?? null,
+    })),
+    ledger: ledger.map((l) => ({
+      id: l.id, at: iso(Date.parse(l.at)), kind: l.kind, locationId: l.location_id, ref: l.ref, deltaOnHand: l.delta_on_hand,
+      deltaCommitted: l.delta_committed, deltaHeld: l.delta_held, onHand: l.on_hand, committed: l.committed, held: l.held, atp: l.atp,
+    })),
+  };
+}
+
+const isoOrNull = (s: string | null) => (s ? iso(Date.parse(s)) : null);
+
+export async function storeSync(ctx: Ctx, storeId: string): Promise<StoreSyncView> {
+  const store = await loadStore(ctx.db, storeId);
+  if (!store) throw new DropsyncError('not_found', 'no such store', 'storeId');
+  const lag = await lagStats(ctx.db, storeId, iso(ctx.clock.now() - 3_600_000));
+  const depth = await countDirty(ctx.db, storeId);
+  return {
+    storeId, health: store.health, lagP50Ms: lag.p50, lagP99Ms: lag.p99, queueDepth: depth, lastPushAt: isoOrNull(store.last_push_at),
+    lastError: store.last_error, failures: store.failures, circuitOpenUntil: isoOrNull(store.circuit_open_until),
+    nextAttemptAt: isoOrNull(store.next_attempt_at), webhooksSeen: store.webhooks_seen, ordersByPoll: store.orders_by_poll,
+    lastReconcileAt: isoOrNull(store.last_reconcile_at), reconcileIntervalSeconds: reconcileIntervalSeconds(store.webhooks_seen, store.orders_by_poll),
+  };
+}

@@ -1,0 +1,91 @@
+/** Shared fixtures of the engine tests: both databases, a fake clock, and direct inserts of config rows. */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase } from '../../src/store/index.ts';
+import type { Db } from '../../src/store/types.ts';
+import { createEngine, createSupplier, type Engine, type EngineOptions } from '../../src/engine/index.ts';
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export class FakeClock {
+  constructor(public t = Date.parse('2026-03-02T10:00:00.000Z')) {}
+  now(): number { return this.t; }
+  advance(ms: number): void { this.t += ms; }
+}
+
+let reachable: Promise<boolean> | undefined;
+export function serverReachable(): Promise<boolean> {
+  reachable ??= (async () => {
+    const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+    try { await c.connect(); await c.query('select 1'); return true; } catch { return false; } finally { await c.end().catch(() => {}); }
+  })();
+  return reachable;
+}
+
+export interface Variant { name: 'pglite' | 'postgres'; open(opts?: { poolSize?: number }): Promise<{ db: Db; schema?: string; close(): Promise<void> }> }
+
+/** Opens a fresh database: PGlite in memory, or a fresh schema on the server (dropped on close). */
+export const variants: Variant[] = [
+  { name: 'pglite', async open() { const db = await openDatabase(); return { db, close: () => db.close() }; } },
+  {
+    name: 'postgres',
+    async open(opts = {}) {
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const db = await openDatabase({ databaseUrl: DATABASE_URL, schema, poolSize: opts.poolSize ?? 10 });
+      return {
+        db, schema,
+        async close() {
+          await db.close();
+          const c = new pg.Client({ connectionString: DATABASE_URL });
+          await c.connect();
+          await c.query(`drop schema if exists "${schema}" cascade`);
+          await c.end();
+        },
+      };
+    },
+  },
+];
+
+export const SKIP_SERVER = `no Postgres server reachable at ${DATABASE_URL}`;
+
+let n = 0;
+const id = (p: string) => `${p}_${++n}_${randomBytes(3).toString('hex')}`;
+
+export async function addRetailer(db: Db, supplierId: string, opts: { name?: string; floor?: number; ceiling?: number; tier?: number; conflictAction?: string; oversellCost?: number } = {}): Promise<string> {
+  const rid = id('ret');
+  await db.query(`insert into retailers (id, supplier_id, name, conflict_action, oversell_cost, created_at) values ($1, $2, $3, $4, $5, now())`,
+    [rid, supplierId, opts.name ?? rid, opts.conflictAction ?? 'cancel', opts.oversellCost ?? 20]);
+  if (opts.floor !== undefined || opts.ceiling !== undefined || opts.tier !== undefined) {
+    await db.query(`insert into retailer_rules (supplier_id, retailer_id, scope, scope_key, floor, ceiling, tier) values ($1, $2, 'global', '', $3, $4, $5)`,
+      [supplierId, rid, opts.floor ?? null, opts.ceiling ?? null, opts.tier ?? null]);
+  }
+  return rid;
+}
+
+export async function addStore(db: Db, supplierId: string, retailerId: string, opts: { platform?: string; config?: object; credentials?: string } = {}): Promise<string> {
+  const sid = id('st');
+  await db.query(`insert into stores (id, supplier_id, retailer_id, platform, name, config, credentials, created_at) values ($1, $2, $3, $4, $1, $5, $6, now())`,
+    [sid, supplierId, retailerId, opts.platform ?? 'test', JSON.stringify(opts.config ?? {}), opts.credentials ?? null]);
+  return sid;
+}
+
+/** Creates the SKUs (listed) if missing and one listing per SKU on the store; externalId = `ext-<sku>`. */
+export async function addListings(db: Db, supplierId: string, storeId: string, skus: string[]): Promise<void> {
+  await db.query(`insert into skus (supplier_id, sku, listed, created_at, updated_at) select $1, s, true, now(), now() from unnest($2::text[]) s on conflict do nothing`, [supplierId, skus]);
+  await db.query(`insert into listings (id, supplier_id, store_id, sku, external_id, created_at) select $3 || ':' || s, $1, $3, s, 'ext-' || s, now() from unnest($2::text[]) s`, [supplierId, skus, storeId]);
+}
+
+export async function setRule(db: Db, supplierId: string, kind: string, value: unknown, scope = 'global', key = ''): Promise<void> {
+  await db.query(`insert into rules (supplier_id, scope, scope_key, kind, value, updated_at) values ($1, $2, $3, $4, $5, now())
+    on conflict (supplier_id, scope, scope_key, kind) do update set value = excluded.value`, [supplierId, scope, key, kind, JSON.stringify(value)]);
+}
+
+export async function newEngine(db: Db, clock: FakeClock, extra: Partial<EngineOptions> = {}): Promise<{ engine: Engine; supplierId: string }> {
+  const engine = createEngine({ db, clock, reconcile: false, ...extra });
+  const supplierId = await createSupplier(db, clock, { name: 'Supplier' });
+  return { engine, supplierId };
+}
+
+let ev = 0;
+export const evId = () => `ev-${++ev}-${randomBytes(3).toString('hex')}`;
+export const at = (clock: FakeClock, offsetMs = 0) => new Date(clock.now() + offsetMs).toISOString();
