@@ -10,6 +10,7 @@ import { DropsyncError } from '../domain/errors.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
+import { createValidatorCompiler } from './validation.ts';
 import type { BuildAppOptions } from './types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -37,16 +38,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit,
-    ajv: {
-      // Unknown fields are errors (named), not silently dropped; query strings still coerce to numbers.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
   });
 
+  // Every registered route, so tests can check that /openapi.json documents all of them.
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
   installErrorHandling(app);
   installBodyParsers(app, bodyLimit);
   installAuth(app, opts.db);
   app.addSchema(ErrorSchema);
+  app.setValidatorCompiler(createValidatorCompiler());
 
   await app.register(swagger, {
     openapi: {

@@ -35,6 +35,10 @@ export interface BuildAppOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (method + url pattern). */
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     principal: Principal | null;
     rawBody: Buffer | null;

@@ -1,6 +1,6 @@
 /** Shared setup of the HTTP tests: a database (PGlite in memory, or a fresh schema on a server), a supplier, an admin key, the app. */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openDatabase, type Db } from '../../src/store/index.ts';
 import { createSupplier, createApiKey } from '../../src/store/admin/index.ts';
 import { buildApp, type HttpEngine } from '../../src/http/index.ts';
@@ -17,7 +17,7 @@ export interface TestCtx {
   secretKey: Buffer;
   recomputes: { supplierId: string; skus: string[] | 'all' }[];
   /** Injects with the admin key unless `key` is given (null: no key). */
-  req(opts: InjectOptions & { key?: string | null }): ReturnType<FastifyInstance['inject']>;
+  req(opts: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

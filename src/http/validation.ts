@@ -1,0 +1,24 @@
+/**
+ * Schema validation with two Ajv instances: bodies are checked strictly (no type coercion, so `"5"` is not a
+ * number and a string is not a one-item array), while query strings and path params, which are always text,
+ * are coerced to the declared types. Unknown body fields are errors, never silently dropped.
+ */
+import { Ajv, type Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// ajv-formats is CommonJS; under NodeNext its default export is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
+
+/** Builds the validator compiler; `sharedSchemas` are the schemas added with app.addSchema (e.g. Error). */
+export function createValidatorCompiler(sharedSchemas: readonly Record<string, unknown>[] = []): FastifySchemaCompiler<Record<string, unknown>> {
+  const strict = addFormats(new Ajv({ ...common, coerceTypes: false }));
+  const coercing = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
+  for (const s of sharedSchemas) {
+    strict.addSchema(s);
+    coercing.addSchema(s);
+  }
+  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+}
