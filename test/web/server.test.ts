@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { forRetailer } from '../../src/web/server/events.ts';
+import { visibleEvent } from '../../src/web/server/events.ts';
 import { isReserved } from '../../src/web/index.ts';
 import { pluginHarness, signIn, type PluginHarness } from './fixture.ts';
 
@@ -147,12 +147,27 @@ describe('web plugin: dashboard data', () => {
 });
 
 describe('web plugin: live events', () => {
-  it('filters events for a retailer: own store passes, other store dropped, SKU-wide reduced to the SKU', async () => {
-    const owner = async (id: string) => (id === 'st_alpha' ? 'alpha' : 'beta');
-    assert.deepEqual(await forRetailer({ storeId: 'st_alpha', sku: 'X', desired: 3 }, 'alpha', owner), { storeId: 'st_alpha', sku: 'X', desired: 3 });
-    assert.equal(await forRetailer({ storeId: 'st_beta', sku: 'X' }, 'alpha', owner), null);
-    assert.equal(await forRetailer({ retailerId: 'beta' }, 'alpha', owner), null);
-    assert.deepEqual(await forRetailer({ supplierId: 'sup1', sku: 'X', onHand: 40 }, 'alpha', owner), { sku: 'X' });
+  it('shows each session only its own supplier, and a retailer only its own stores and orders', async () => {
+    const owners: Record<string, { supplierId: string; retailerId: string | null }> = {
+      st_alpha: { supplierId: 'sup1', retailerId: 'alpha' }, st_beta: { supplierId: 'sup1', retailerId: 'beta' },
+      st_other: { supplierId: 'sup2', retailerId: 'gamma' }, o2: { supplierId: 'sup1', retailerId: 'beta' },
+    };
+    const lookup = { store: async (id: string) => owners[id] ?? null, order: async (id: string) => owners[id] ?? null };
+    const admin = { kind: 'admin' as const, supplierId: 'sup1' };
+    const alpha = { kind: 'retailer' as const, supplierId: 'sup1', retailerId: 'alpha' };
+    const desired = { supplierId: 'sup1', changes: [{ storeId: 'st_alpha', sku: 'X', desired: 3 }, { storeId: 'st_beta', sku: 'X', desired: 4 }] };
+    assert.deepEqual(await visibleEvent(desired, admin, lookup), desired);
+    assert.deepEqual(await visibleEvent(desired, alpha, lookup), { changes: [{ storeId: 'st_alpha', sku: 'X', desired: 3 }] });
+    assert.equal(await visibleEvent({ supplierId: 'sup1', changes: [{ storeId: 'st_beta' }] }, alpha, lookup), null);
+    assert.deepEqual(await visibleEvent({ storeId: 'st_alpha', ok: 2 }, alpha, lookup), { storeId: 'st_alpha', ok: 2 });
+    assert.equal(await visibleEvent({ storeId: 'st_beta', ok: 2 }, alpha, lookup), null);
+    assert.equal(await visibleEvent({ orderId: 'o2', status: 'done' }, alpha, lookup), null);
+    assert.deepEqual(await visibleEvent({ orderId: 'o2', status: 'done' }, admin, lookup), { orderId: 'o2', status: 'done' });
+    assert.deepEqual(await visibleEvent({ supplierId: 'sup1', skus: ['X'], onHand: 40 }, alpha, lookup), { skus: ['X'] });
+    // Another supplier's events, and events whose owner cannot be found, reach nobody.
+    assert.equal(await visibleEvent({ storeId: 'st_other' }, admin, lookup), null);
+    assert.equal(await visibleEvent({ supplierId: 'sup2', skus: ['X'] }, admin, lookup), null);
+    assert.equal(await visibleEvent({ storeId: 'st_gone' }, admin, lookup), null);
   });
 
   it('streams engine events to a signed-in browser and ends streams on close', async () => {

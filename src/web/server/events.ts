@@ -1,11 +1,11 @@
 /**
  * GET /web/events: server-sent events relayed from the engine's emitter, so every open dashboard updates
- * without reload as soon as the engine reports a change. A retailer session receives only events about its own
- * stores; SKU-wide events (stock) reach it as a bare "something changed for SKU x" with no supplier figures.
+ * without reload as soon as the engine reports a change. A session receives only its own supplier's events; a
+ * retailer session only those about its own stores and orders, and of SKU-wide ones (stock) just the SKU names.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../store/types.ts';
-import { LIVE_EVENT_TYPES, type LiveEventType, type Session, type WebDeps } from '../types.ts';
+import { LIVE_EVENT_TYPES, type LiveEventType, type Principal, type Session, type WebDeps } from '../types.ts';
 import { requireSession } from './auth.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -23,41 +23,78 @@ function field(payload: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Store -> retailer, cached; stores never change retailer. */
-function storeRetailers(db: Db) {
-  const cache = new Map<string, string | null>();
-  return async (storeId: string): Promise<string | null> => {
-    if (cache.has(storeId)) return cache.get(storeId)!;
-    const rows = await db.query<{ retailer_id: string }>(`select retailer_id from stores where id = $1`, [storeId]);
-    const id = rows[0]?.retailer_id ?? null;
-    if (cache.size > 10_000) cache.clear();
-    cache.set(storeId, id);
-    return id;
-  };
+export interface Owner {
+  supplierId: string;
+  retailerId: string | null;
 }
 
-/** What a retailer may see of an event, or null when it is about someone else. */
-export async function forRetailer(
-  payload: unknown, retailerId: string, retailerOfStore: (storeId: string) => Promise<string | null>,
-): Promise<unknown | null> {
-  const owner = field(payload, 'retailerId') ?? (field(payload, 'storeId') ? await retailerOfStore(field(payload, 'storeId')!) : undefined);
-  if (owner !== undefined) return owner === retailerId ? payload : null;
+/** Who owns a store or an order, cached (neither ever changes owner). */
+export function ownerLookup(db: Db) {
+  const cache = new Map<string, Owner | null>();
+  const cached = async (key: string, load: () => Promise<Owner | null>) => {
+    if (cache.has(key)) return cache.get(key)!;
+    const owner = await load();
+    if (cache.size > 20_000) cache.clear();
+    cache.set(key, owner);
+    return owner;
+  };
+  return {
+    store: (id: string) => cached(`s:${id}`, async () => {
+      const r = (await db.query<{ supplier_id: string; retailer_id: string }>(`select supplier_id, retailer_id from stores where id = $1`, [id]))[0];
+      return r ? { supplierId: r.supplier_id, retailerId: r.retailer_id } : null;
+    }),
+    order: (id: string) => cached(`o:${id}`, async () => {
+      const r = (await db.query<{ supplier_id: string; retailer_id: string | null }>(`select supplier_id, retailer_id from orders where id = $1`, [id]))[0];
+      return r ? { supplierId: r.supplier_id, retailerId: r.retailer_id } : null;
+    }),
+  };
+}
+export type OwnerLookup = ReturnType<typeof ownerLookup>;
+
+/** The supplier (and retailer, when the event is about one store or order) an engine event belongs to. */
+export async function eventOwner(payload: unknown, lookup: OwnerLookup): Promise<Owner | null> {
+  const storeId = field(payload, 'storeId');
+  if (storeId) return lookup.store(storeId);
+  const orderId = field(payload, 'orderId');
+  if (orderId) return lookup.order(orderId);
+  const supplierId = field(payload, 'supplierId');
+  return supplierId ? { supplierId, retailerId: field(payload, 'retailerId') ?? null } : null;
+}
+
+/**
+ * What a session may see of an event, or null. Events of another supplier, or of an unknown owner, are dropped.
+ * A retailer gets events about its own stores and orders, desired changes filtered to its stores, and of
+ * supplier-wide events (stock) only the SKU names.
+ */
+export async function visibleEvent(payload: unknown, principal: Principal, lookup: OwnerLookup): Promise<unknown | null> {
+  const owner = await eventOwner(payload, lookup);
+  if (!owner || owner.supplierId !== principal.supplierId) return null;
+  if (principal.kind === 'admin') return payload ?? {};
+  if (owner.retailerId !== null) return owner.retailerId === principal.retailerId ? payload : null;
+  const changes = (payload as { changes?: unknown }).changes;
+  if (Array.isArray(changes)) {
+    const mine = [];
+    for (const c of changes) {
+      const sid = field(c, 'storeId');
+      if (sid && (await lookup.store(sid))?.retailerId === principal.retailerId) mine.push(c);
+    }
+    return mine.length > 0 ? { changes: mine } : null;
+  }
+  const skus = (payload as { skus?: unknown }).skus;
   const sku = field(payload, 'sku');
-  return sku ? { sku } : {};
+  return Array.isArray(skus) ? { skus } : sku ? { sku } : {};
 }
 
 export function registerEvents(app: FastifyInstance, deps: WebDeps, sessions: SessionStore): void {
   const clients = new Set<Client>();
-  const retailerOfStore = storeRetailers(deps.db);
+  const lookup = ownerLookup(deps.db);
   const listeners: Array<[LiveEventType, (payload: unknown) => void]> = [];
 
   if (deps.engine) {
     for (const type of LIVE_EVENT_TYPES) {
       const listener = (payload: unknown) => {
         for (const c of clients) {
-          const rid = c.session.principal.retailerId;
-          if (!rid) { c.send(type, payload); continue; }
-          forRetailer(payload, rid, retailerOfStore).then((data) => { if (data !== null) c.send(type, data); }, () => {});
+          visibleEvent(payload, c.session.principal, lookup).then((data) => { if (data !== null) c.send(type, data); }, () => {});
         }
       };
       deps.engine.on(type, listener);

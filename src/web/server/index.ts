@@ -27,6 +27,13 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): WebHandle {
     deps.sessionTtlMs ?? 12 * 3_600_000,
     deps.secureCookie ?? process.env.NODE_ENV === 'production',
   );
+  // Dashboard routes are not part of the public API: keep them out of /openapi.json, and let them answer
+  // without a Bearer key (they check the session themselves; the SPA fallback must 404 unknown /v1 paths).
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/*' && !route.url.startsWith('/web/')) return;
+    route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
+    route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
+  });
   registerSessionRoutes(app, deps, sessions);
   registerApiRoutes(app, deps, sessions);
   registerProxy(app, sessions);
