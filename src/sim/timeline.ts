@@ -98,7 +98,9 @@ export function runTimeline(options: TimelineOptions): TimelineResult {
   if (interval === 0) {
     for (const s of OWN_SALES) happenings.push({ at: s.at + REALTIME_PUSH_DELAY_SECONDS, order: seq++, kind: 'sync' });
   }
-  happenings.sort((a, b) => a.at - b.at || a.order - b.order);
+  // A scheduled sync at the same minute as a sale reads the stock before it (the seed's events fall on the hour).
+  const rank = (h: Happening): number => (h.kind === 'sync' && interval > 0 ? 0 : 1);
+  happenings.sort((a, b) => a.at - b.at || rank(a) - rank(b) || a.order - b.order);
 
   let actual = STOCK_AT_START;
   let store = whatTheStoreMayShow(actual);

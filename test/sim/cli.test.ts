@@ -31,6 +31,13 @@ test('simulate timeline --json: weekly gives 14 oversells, realtime 0', async ()
   assert.equal(JSON.parse(realtime.stdout).oversells, 0);
 });
 
+test('simulate timeline --sync all --json: one result per sync, oversells falling', async () => {
+  const r = await run(['simulate', 'timeline', '--sync', 'all', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const all = JSON.parse(r.stdout) as { sync: string; oversells: number }[];
+  assert.deepEqual(all.map((x) => [x.sync, x.oversells]), [['weekly', 14], ['daily', 2], ['hourly', 0], ['15m', 0], ['1m', 0], ['realtime', 0]]);
+});
+
 test('simulate timeline prints the seed\'s table', async () => {
   const r = await run(['simulate', 'timeline']);
   assert.equal(r.code, 0, r.stderr);

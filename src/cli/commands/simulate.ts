@@ -83,12 +83,20 @@ export function register(program: Command): void {
   simulate
     .command('timeline')
     .description("The seed's anatomy of an oversell: 30 units, own-channel sales, 14 retailer sales, under one sync choice")
-    .option('--sync <sync>', TIMELINE_SYNCS.join('|'), 'weekly')
+    .option('--sync <sync>', `${TIMELINE_SYNCS.join('|')}, or all for a one-line summary of each`, 'weekly')
     .option('--cost <dollars>', 'cost of one oversell', String(DEFAULT_OVERSELL_COST))
     .option('--json', 'print JSON')
     .action((opts: { sync: string; cost: string; json?: boolean }) => {
-      if (!TIMELINE_SYNCS.includes(opts.sync as TimelineSync)) throw invalid('--sync', `must be one of ${TIMELINE_SYNCS.join(', ')}`);
-      const result = runTimeline({ sync: opts.sync as TimelineSync, costPerOversell: numberFlag(opts.cost, '--cost') });
+      const costPerOversell = numberFlag(opts.cost, '--cost');
+      if (opts.sync === 'all') {
+        const results = TIMELINE_SYNCS.map((sync) => runTimeline({ sync, costPerOversell }));
+        emit(opts.json, results, () =>
+          results.map((r) => `${r.sync.padEnd(8)}  ${String(r.oversells).padStart(2)} oversells  ${String(r.turnedAway).padStart(2)} shoppers saw it sold out  cost $${r.oversellCost}`),
+        );
+        return;
+      }
+      if (!TIMELINE_SYNCS.includes(opts.sync as TimelineSync)) throw invalid('--sync', `must be one of ${TIMELINE_SYNCS.join(', ')} or all`);
+      const result = runTimeline({ sync: opts.sync as TimelineSync, costPerOversell });
       emit(opts.json, result, () => formatTimeline(result));
     });
 
@@ -112,7 +120,7 @@ export function register(program: Command): void {
     .option('--cover-days <n>', 'stock depth: receiving orders up to this many days of sales', String(d.coverDays))
     .option('--lead-days <n>', 'purchase lead time, uniform from 1 to this many days', String(d.leadDays))
     .option('--realtime <runner>', 'level 4 by the dropsync engine on embedded Postgres (engine), or by the model (model)', 'model')
-    .option('--realtime-skus <n>', 'SKUs the engine runs (a sample, scaled up) to keep it to seconds', '200')
+    .option('--realtime-skus <n>', 'SKUs the engine runs (an evenly spaced sample, scaled up) to keep it to seconds', '100')
     .option('--json', 'print JSON')
     .action(async (f: LevelsFlags) => {
       const options: LevelsOptions = {
