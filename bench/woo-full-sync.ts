@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { createWooConnector } from '../src/connectors/woocommerce/index.ts';
 import type { PushItem } from '../src/connectors/types.ts';
 import { startWooEmulator } from '../src/emulators/woocommerce/index.ts';
+import type { BenchOptions, BenchSection } from './lib/index.ts';
 
 export interface WooFullSyncFigures {
   skus: number;
@@ -24,7 +25,31 @@ export interface WooFullSyncFigures {
   itemsPerSecond: number;
 }
 
-export async function run(opts: { skus?: number; variationsRatio?: number; latencyMs?: number; concurrency?: number } = {}): Promise<WooFullSyncFigures> {
+export interface WooFullSyncOptions extends Partial<BenchOptions> {
+  skus?: number;
+  variationsRatio?: number;
+  latencyMs?: number;
+  concurrency?: number;
+}
+
+/** For bench/run.ts: a section whose `figures` hold the raw numbers (calls against the minimum as baseline). */
+export async function run(opts: WooFullSyncOptions = {}): Promise<BenchSection & { figures: WooFullSyncFigures }> {
+  const f = await fullSync({ ...opts, skus: opts.skus ?? (opts.quick ? 2_000 : 10_000) });
+  opts.log?.(`${f.skus} SKUs, ${f.calls} calls (minimum ${f.minimumCalls}), ${f.ms} ms`);
+  return {
+    title: `WooCommerce full sync: ${f.skus} SKUs (${f.variations} variations under ${f.parents} parents), 100-item batches`,
+    description: 'connector.push of every SKU against the in-process emulator; minimum = one call per 100 simple products plus one per 100 variations of each parent',
+    measurements: [
+      { name: 'calls made', unit: 'calls', median: f.calls, samples: 1, baseline: { name: 'minimum calls', value: f.minimumCalls } },
+      { name: 'full sync time', unit: 'ms', median: f.ms, samples: 1, note: `latency ${f.latencyMs} ms, concurrency ${f.concurrency}` },
+      { name: 'throughput', unit: 'items/s', median: f.itemsPerSecond, samples: 1 },
+    ],
+    notes: [`${f.ok} items confirmed, ${f.failed} failed`],
+    figures: f,
+  };
+}
+
+export async function fullSync(opts: WooFullSyncOptions = {}): Promise<WooFullSyncFigures> {
   const skus = opts.skus ?? 10_000;
   const latencyMs = opts.latencyMs ?? 0;
   const concurrency = opts.concurrency ?? 2;
@@ -74,6 +99,6 @@ export async function run(opts: { skus?: number; variationsRatio?: number; laten
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const skus = process.argv[2] ? Number(process.argv[2]) : undefined;
   const latencyMs = process.argv[3] ? Number(process.argv[3]) : undefined;
-  const figures = await run({ ...(skus ? { skus } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) });
+  const figures = await fullSync({ ...(skus ? { skus } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) });
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }
