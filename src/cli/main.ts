@@ -7,6 +7,10 @@ import { DropsyncError } from '../domain/errors.ts';
 import { register as registerDomainCommands } from './domain-commands.ts';
 import { register as registerSimulate } from './commands/simulate.ts';
 import { register as registerEmulateWoo } from './commands/emulate-woocommerce.ts';
+import { register as registerServe } from './commands/serve.ts';
+import { register as registerMigrate } from './commands/migrate.ts';
+import { register as registerKeys } from './commands/keys.ts';
+import { register as registerImport } from './commands/import.ts';
 
 const program = new Command();
 program
@@ -19,6 +23,10 @@ program
 registerDomainCommands(program);
 registerSimulate(program);
 registerEmulateWoo(program);
+registerServe(program);
+registerMigrate(program);
+registerKeys(program);
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@
  * - raw body: the exact request bytes, kept for webhook routes whose HMAC is computed over them.
  * - engine: the part of src/engine the API calls (HttpEngine); src/app.ts adapts the real engine to it.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import type { Principal } from '../store/admin/types.ts';
@@ -30,6 +30,8 @@ export interface BuildAppOptions {
   /** Prometheus text exposition for /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   version?: string;
+  /** Mounts more routes (e.g. the dashboard at `/`) before the app is made ready. */
+  extend?: (app: FastifyInstance) => void | Promise<void>;
   /** Extra route sets registered before the app is sealed (the web dashboard: `app => registerWeb(app, deps)`). */
   plugins?: ((app: import('fastify').FastifyInstance) => void | Promise<void>)[];
 }
