@@ -196,3 +196,14 @@ test('compensation: cancelled, customer note, single-use coupon limited to the e
   const notify = await conn.compensate({ ...conflict, action: 'notify' });
   assert.equal(notify.cancelled, false);
 });
+
+test('outside push, store failures surface as DropsyncError; a bad cursor is refused naming it', async () => {
+  const { DropsyncError } = await import('../../src/domain/errors.ts');
+  await assert.rejects(
+    conn.compensate({ conflictId: 'x', platformOrderId: '424242', lines: [], action: 'cancel', discountValue: 1, apologyNote: 'Sorry', email: 'a@b.c' }),
+    (err: unknown) => err instanceof DropsyncError && err.kind === 'not_found',
+  );
+  emu.control.injectFailures([{ status: 429, retryAfterSeconds: 3 }]);
+  await assert.rejects(conn.readLevels(['product:10']), (err: unknown) => err instanceof DropsyncError && err.kind === 'rate_limited');
+  await assert.rejects(conn.fetchOrders('yesterday'), (err: unknown) => err instanceof DropsyncError && err.kind === 'invalid' && err.field === 'cursor');
+});

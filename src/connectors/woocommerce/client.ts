@@ -2,6 +2,7 @@
  * A small WooCommerce REST v3 client: Basic auth over https, OAuth 1.0a query signing over plain http,
  * WooCommerce's `{code, message, data}` errors turned into WooHttpError with the Retry-After it came with.
  */
+import { DropsyncError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/types.ts';
 import { signUrl } from './oauth.ts';
 import type { WooCredentials } from './types.ts';
@@ -22,6 +23,16 @@ export class WooHttpError extends Error {
   get retryable(): boolean {
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
+}
+
+/** Outside push (which reports per item), store failures leave the connector as the one error type. */
+export function toDropsyncError(err: unknown): unknown {
+  if (!(err instanceof WooHttpError)) return err;
+  const detail = err.retryAfterMs !== undefined ? `${err.message} (retry after ${Math.ceil(err.retryAfterMs / 1000)} s)` : err.message;
+  if (err.status === 401 || err.status === 403) return new DropsyncError('unauthorized', `WooCommerce refused the keys: ${detail}`, 'credentials');
+  if (err.status === 404) return new DropsyncError('not_found', detail);
+  if (err.status === 429) return new DropsyncError('rate_limited', detail);
+  return new DropsyncError('upstream', detail);
 }
 
 export interface WooResponse<T> {

@@ -4,7 +4,7 @@
  */
 import { invalid } from '../../domain/errors.ts';
 import type { Connector, ConnectorDeps, PushItem, PushResult, StoreConnection } from '../types.ts';
-import { WooClient } from './client.ts';
+import { toDropsyncError, WooClient } from './client.ts';
 import { compensate } from './compensate.ts';
 import { readLevels } from './levels.ts';
 import { fetchOrders } from './orders.ts';
@@ -22,6 +22,14 @@ function requiredString(source: Record<string, unknown>, key: string, field: str
 function optionalNumber(source: Record<string, unknown>, key: string): number | undefined {
   const v = source[key];
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+async function boundary<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toDropsyncError(err);
+  }
 }
 
 export interface WooConnector extends Connector {
@@ -59,9 +67,12 @@ export function createWooConnector(store: StoreConnection, deps: ConnectorDeps):
       if (result.retryAfterMs !== undefined) notBefore = Math.max(notBefore, deps.clock.now() + result.retryAfterMs);
       return result;
     },
-    readLevels: (externalIds) => readLevels(client, externalIds),
-    fetchOrders: (cursor) => fetchOrders(client, cursor, deps.clock.now() - historyMs),
-    compensate: (conflict) => compensate(client, conflict),
+    readLevels: (externalIds) => boundary(() => readLevels(client, externalIds)),
+    fetchOrders: async (cursor) => {
+      if (cursor !== null && Number.isNaN(Date.parse(cursor))) throw invalid('cursor', `"${cursor}" is not an ISO 8601 date`);
+      return boundary(() => fetchOrders(client, cursor, deps.clock.now() - historyMs));
+    },
+    compensate: (conflict) => boundary(() => compensate(client, conflict)),
     rateLimit: () => ({ waitMs: Math.max(0, notBefore - deps.clock.now()) }),
   };
 }

@@ -4,8 +4,7 @@
  * make sure the `order.created` / `order.updated` webhooks exist and are active.
  */
 import type { Clock } from '../../domain/types.ts';
-import { DropsyncError } from '../../domain/errors.ts';
-import { WooClient, WooHttpError } from './client.ts';
+import { toDropsyncError as asDropsyncError, WooClient } from './client.ts';
 import { listAll, type WooItem } from './levels.ts';
 import type { WooConnectResult, WooListing, WooProblem, WooStoreParams, WooWebhookCheck, WooWebhookState } from './types.ts';
 
@@ -20,14 +19,6 @@ const systemClock: Clock = { now: () => Date.now() };
 
 function clientFor(params: WooStoreParams, deps: WooConnectDeps): WooClient {
   return new WooClient({ ...params, clock: deps.clock ?? systemClock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-}
-
-/** Connection-time failures as the one error type: bad keys are the user's to fix. */
-function asDropsyncError(err: unknown): unknown {
-  if (!(err instanceof WooHttpError)) return err;
-  if (err.status === 401 || err.status === 403) return new DropsyncError('unauthorized', `WooCommerce refused the keys: ${err.message}`, 'credentials');
-  if (err.status === 429) return new DropsyncError('rate_limited', err.message);
-  return new DropsyncError('upstream', err.message);
 }
 
 const normalise = (sku: string) => sku.trim().toLowerCase();
