@@ -75,8 +75,9 @@ test('per_page above 100 is a 400; paging headers are set', async () => {
   const bad = await basicRequest(emu, 'GET', 'products?per_page=101');
   assert.equal(bad.status, 400);
   assert.equal(bad.body.code, 'rest_invalid_param');
-  const ok = await basicRequest(emu, 'GET', 'products?per_page=7&page=1');
+  const ok = await basicRequest(emu, 'GET', 'products?per_page=7&page=2');
   assert.equal(ok.body.length, 7);
+  assert.match(ok.headers.get('link') ?? '', /page=1>; rel="prev", <.*page=3>; rel="next"/);
   assert.equal(ok.headers.get('x-wp-totalpages'), String(Math.ceil(Number(ok.headers.get('x-wp-total')) / 7)));
 });
 

@@ -3,6 +3,8 @@ import { WooError } from './state.ts';
 
 export interface ApiRequest {
   method: string;
+  /** The request URL without authentication parameters (for Link headers). */
+  url: URL;
   params: string[];
   query: URLSearchParams;
   body: unknown;
@@ -50,8 +52,9 @@ export function pageParams(query: URLSearchParams): { perPage: number; page: num
   return { perPage, page };
 }
 
-/** One page of `items` with WordPress's X-WP-Total / X-WP-TotalPages headers. */
-export function paged<T>(items: T[], query: URLSearchParams, toJson: (item: T) => unknown): ApiResult {
+/** One page of `items` with WordPress's X-WP-Total / X-WP-TotalPages / Link headers. */
+export function paged<T>(items: T[], req: ApiRequest, toJson: (item: T) => unknown): ApiResult {
+  const query = req.query;
   const { perPage, page } = pageParams(query);
   const total = items.length;
   const totalPages = Math.ceil(total / perPage);
@@ -59,7 +62,15 @@ export function paged<T>(items: T[], query: URLSearchParams, toJson: (item: T) =
     throw new WooError(400, 'rest_post_invalid_page_number', 'The page number requested is larger than the number of pages available.');
   }
   const slice = items.slice((page - 1) * perPage, page * perPage);
-  return ok(slice.map(toJson), 200, { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) });
+  const headers: Record<string, string> = { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) };
+  const link = (p: number, rel: string) => {
+    const u = new URL(req.url.href);
+    u.searchParams.set('page', String(p));
+    return `<${u.href}>; rel="${rel}"`;
+  };
+  const links = [...(page > 1 ? [link(page - 1, 'prev')] : []), ...(page < totalPages ? [link(page + 1, 'next')] : [])];
+  if (links.length > 0) headers.Link = links.join(', ');
+  return ok(slice.map(toJson), 200, headers);
 }
 
 /** Comma-separated list parameter, empty entries dropped. */

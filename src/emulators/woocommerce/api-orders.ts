@@ -39,7 +39,7 @@ export function orderRoutes(state: WooState): Route[] {
     if (!k) throw new WooError(400, 'rest_invalid_param', 'Invalid parameter(s): orderby');
     const dir = (q.get('order') ?? 'desc') === 'asc' ? 1 : -1;
     items.sort((a, b) => dir * (k(a) - k(b) || a.id - b.id));
-    return paged(items, q, orderJson);
+    return paged(items, req, orderJson);
   };
 
   const updateOrder = (req: ApiRequest): ApiResult => {
@@ -106,7 +106,7 @@ export function orderRoutes(state: WooState): Route[] {
       pattern: /^coupons$/,
       handle: (req) => {
         const code = req.query.get('code')?.toLowerCase();
-        return paged(state.coupons.filter((c) => !code || c.code === code), req.query, couponJson);
+        return paged(state.coupons.filter((c) => !code || c.code === code), req, couponJson);
       },
     },
   ];

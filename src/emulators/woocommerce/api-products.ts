@@ -75,7 +75,7 @@ export function productRoutes(state: WooState): Route[] {
     const type = req.query.get('type');
     if (type) items = items.filter((i) => ('type' in i ? i.type : 'variation') === type);
     items.sort((a, b) => a.id - b.id);
-    return paged(items, req.query, (i) => ('parentId' in i ? variationJson(i) : productJson(i)));
+    return paged(items, req, (i) => ('parentId' in i ? variationJson(i) : productJson(i)));
   };
 
   const listVariations = (req: ApiRequest): ApiResult => {
@@ -85,7 +85,7 @@ export function productRoutes(state: WooState): Route[] {
     let items = parent.variationIds.map((id) => state.variations.get(id)!).filter(Boolean);
     if (include) items = items.filter((v) => include.includes(v.id));
     if (skus) items = items.filter((v) => skus.includes(v.sku));
-    return paged(items, req.query, variationJson);
+    return paged(items, req, variationJson);
   };
 
   const batchProducts = (req: ApiRequest): ApiResult => {

@@ -70,7 +70,7 @@ export function webhookRoutes(state: WooState, dispatcher: WebhookDispatcher, rn
       handle: (req) => {
         const status = req.query.get('status') ?? 'all';
         const all = [...state.webhooks.values()].filter((w) => status === 'all' || w.status === status);
-        return paged(all, req.query, webhookJson);
+        return paged(all, req, webhookJson);
       },
     },
     { method: 'GET', pattern: /^webhooks\/(\d+)$/, handle: (req) => ok(webhookJson(hook(Number(req.params[0])))) },

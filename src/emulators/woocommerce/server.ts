@@ -143,7 +143,9 @@ export async function startWooEmulator(opts: WooEmulatorOptions = {}): Promise<W
     const run = async (routes: Route[], rel: string): Promise<ApiResult> => {
       const found = match(routes, method, rel);
       if (!found) return { status: 404, body: errorBody('rest_no_route', 'No route was found matching the URL and request method.', 404) };
-      return found.route.handle({ method, params: found.params, query: full.searchParams, body });
+      const clean = new URL(full.href);
+      for (const k of [...clean.searchParams.keys()]) if (k.startsWith('oauth_') || k.startsWith('consumer_')) clean.searchParams.delete(k);
+      return found.route.handle({ method, url: clean, params: found.params, query: full.searchParams, body });
     };
     const guarded = async (fn: () => Promise<ApiResult>): Promise<ApiResult> => {
       try {
