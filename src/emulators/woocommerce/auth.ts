@@ -32,6 +32,7 @@ function parseOAuthHeader(value: string): Map<string, string> {
 export class WooAuth {
   /** Nonces seen, with their timestamp, pruned once outside the window. */
   private readonly nonces = new Map<string, number>();
+  private lastPrune = 0;
 
   constructor(
     private readonly consumerKey: string,
@@ -87,7 +88,11 @@ export class WooAuth {
     const now = Math.floor(this.nowMs() / 1000);
     if (!Number.isFinite(timestamp) || Math.abs(now - timestamp) > WINDOW_SECONDS) throw authError('Invalid timestamp.');
     const nonce = get('oauth_nonce')!;
-    for (const [n, ts] of this.nonces) if (ts < now - WINDOW_SECONDS) this.nonces.delete(n);
+    if (now - this.lastPrune >= 60) {
+      // A nonce older than the window can no longer pass the timestamp check, so it need not be kept.
+      for (const [n, ts] of this.nonces) if (ts < now - WINDOW_SECONDS) this.nonces.delete(n);
+      this.lastPrune = now;
+    }
     if (this.nonces.has(nonce)) throw authError('Invalid nonce - nonce has already been used.');
     this.nonces.set(nonce, timestamp);
   }

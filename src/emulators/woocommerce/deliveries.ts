@@ -11,6 +11,8 @@ import type { StoreEvent, WooState } from './state.ts';
 import type { EmDelivery, EmWebhook, WooKnobs } from './types.ts';
 
 const MAX_FAILURES = 5;
+/** Delivery log entries kept (oldest dropped first). */
+const LOG_LIMIT = 10_000;
 
 export class WebhookDispatcher {
   readonly deliveries: EmDelivery[] = [];
@@ -39,7 +41,7 @@ export class WebhookDispatcher {
         outcome: 'pending',
         at: this.clock.now(),
       };
-      this.deliveries.push(delivery);
+      this.log(delivery);
       if (this.rng() < this.knobs().webhookLoss) {
         delivery.outcome = 'lost';
         continue;
@@ -58,6 +60,11 @@ export class WebhookDispatcher {
       }, this.knobs().webhookDelayMs);
       this.timers.set(timer, settle);
     }
+  }
+
+  private log(delivery: EmDelivery): void {
+    this.deliveries.push(delivery);
+    if (this.deliveries.length > LOG_LIMIT) this.deliveries.splice(0, this.deliveries.length - LOG_LIMIT);
   }
 
   private body(topic: string, id: number): unknown {
@@ -120,7 +127,7 @@ export class WebhookDispatcher {
   /** The creation ping: form-encoded `webhook_id=N`, no signature, no X-WC headers. Returns the HTTP status. */
   async ping(hook: EmWebhook): Promise<number | null> {
     const delivery: EmDelivery = { deliveryId: randomHex(this.rng, 16), webhookId: hook.id, topic: 'ping', resourceId: hook.id, outcome: 'ping', at: this.clock.now() };
-    this.deliveries.push(delivery);
+    this.log(delivery);
     try {
       const res = await fetch(hook.deliveryUrl, {
         method: 'POST',
