@@ -43,6 +43,11 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await stack.call('POST', '/v1/orders', { storeId: stack.stores.alpha, platformOrderId: 'A-1001', name: '#1001', email: 'ann@example.com', lines: [{ sku: 'MUG', quantity: 3 }] });
     await stack.call('POST', '/v1/orders', { storeId: stack.stores.beta, platformOrderId: 'B-2001', name: '#2001', email: 'bob@example.com', lines: [{ sku: 'MUG', quantity: 1 }] });
     await stack.engine.dispatchOnce();
+    // Lag history of the last 50 minutes, so the overview chart has something to draw in the screenshot.
+    await stack.db.query(
+      `insert into push_lag (store_id, at, lag_ms)
+       select s.id, now() - make_interval(secs => g * 30), (case when s.name like 'Alpha%' then 350 else 900 end) + (g * 37) % 400
+         from stores s, generate_series(10, 100) g`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

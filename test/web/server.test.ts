@@ -33,7 +33,7 @@ describe('web plugin: sessions and CSRF', () => {
     assert.match(cookie, /SameSite=Strict/);
     assert.ok(!res.body.includes(h.adminKey));
     const body = res.json() as { principal: { kind: string; supplierId: string }; csrf: string };
-    assert.deepEqual(body.principal, { kind: 'admin', supplierId: 'sup1' });
+    assert.deepEqual(body.principal, { kind: 'admin', supplierId: 'sup1', name: 'Acme Supply' });
     assert.ok(body.csrf.length >= 24);
   });
 

@@ -82,7 +82,7 @@ function Shell(props: { principal: Principal; onSignOut: () => void }) {
         </nav>
         <div className="who">
           <span className={`live ${live}`} role="status" title="Live updates">{live === 'live' ? '● live' : live === 'connecting' ? '○ connecting' : '○ offline'}</span>
-          <span className="muted">{admin ? `supplier ${props.principal.supplierId}` : `retailer ${props.principal.retailerId}`}</span>
+          <span className="muted">{admin ? 'Supplier' : 'Retailer'}: {props.principal.name ?? (admin ? props.principal.supplierId : props.principal.retailerId)}</span>
           <button type="button" className="secondary" onClick={props.onSignOut}>Sign out</button>
         </div>
       </header>

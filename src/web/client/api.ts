@@ -4,6 +4,8 @@ export interface Principal {
   kind: 'admin' | 'retailer';
   supplierId: string;
   retailerId?: string;
+  /** The retailer's name for a retailer, else the supplier's. */
+  name: string | null;
 }
 
 export class ApiError extends Error {

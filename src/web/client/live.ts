@@ -80,7 +80,7 @@ export function useLiveData<T>(fetcher: () => Promise<T>, deps: readonly unknown
     const l: Listener = (type) => {
       if (types && !types.includes(type)) return;
       if (timer) return;
-      timer = setTimeout(() => { timer = undefined; setLiveTick((n) => n + 1); load(); }, 100);
+      timer = setTimeout(() => { timer = undefined; setLiveTick((n) => n + 1); load(); }, 200);
     };
     listeners.add(l);
     return () => { listeners.delete(l); if (timer) clearTimeout(timer); };

@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 export const fmt = (n: number | null | undefined, digits = 0) =>
   n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 
+export const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
 export const money = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 
 export function ms(v: number | null | undefined): string {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../store/types.ts';
 import type { Principal, Session, WebDeps } from '../types.ts';
 import { findApiKeyByHash } from './queries/api-key.ts';
+import { principalName } from './queries/names.ts';
 import { checkCsrf, type SessionStore } from './sessions.ts';
 
 /** Default key lookup: SHA-256 hex of the key against api_keys (the scheme src/security uses). */
@@ -63,14 +64,14 @@ export function registerSessionRoutes(app: FastifyInstance, deps: WebDeps, sessi
     if (!principal) return reply.code(401).send({ error: 'unauthorized', field: 'key', message: 'unknown or revoked key' });
     const session = sessions.create(principal, key.trim());
     void reply.header('set-cookie', sessions.cookie(session)).header('cache-control', 'no-store');
-    return { principal: publicPrincipal(principal), csrf: session.csrf };
+    return { principal: await publicPrincipal(deps.db, principal), csrf: session.csrf };
   });
 
   app.get('/web/session', async (request, reply) => {
     const session = sessions.resolve(request);
     void reply.header('cache-control', 'no-store');
     if (!session) return reply.code(401).send({ error: 'unauthorized', message: 'not signed in' });
-    return { principal: publicPrincipal(session.principal), csrf: session.csrf };
+    return { principal: await publicPrincipal(deps.db, session.principal), csrf: session.csrf };
   });
 
   app.delete('/web/session', async (request, reply) => {
@@ -84,6 +85,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: WebDeps, sessi
   });
 }
 
-function publicPrincipal(p: Principal) {
-  return { kind: p.kind, supplierId: p.supplierId, ...(p.retailerId ? { retailerId: p.retailerId } : {}) };
+async function publicPrincipal(db: Db, p: Principal) {
+  const name = await principalName(db, p.supplierId, p.retailerId ?? null);
+  return { kind: p.kind, supplierId: p.supplierId, ...(p.retailerId ? { retailerId: p.retailerId } : {}), name };
 }

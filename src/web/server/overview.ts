@@ -7,6 +7,8 @@ import { countSkus } from './queries/skus.ts';
 import { lagSeries, listStores, type StoreRow } from './queries/stores.ts';
 
 const DAY_MS = 86_400_000;
+/** Lag chart resolution: 360 points per store over the last hour. */
+const LAG_BUCKET_SECONDS = 10;
 
 export function monthStart(now: number): string {
   const d = new Date(now);
@@ -53,7 +55,7 @@ export async function buildOverview(db: Db, clock: Clock, supplierId: string, re
   const sinceHour = new Date(now - 3_600_000).toISOString();
   const [stores, series, month, skus] = await Promise.all([
     listStores(db, supplierId, retailerId, since24h),
-    lagSeries(db, supplierId, retailerId, sinceHour),
+    lagSeries(db, supplierId, retailerId, sinceHour, LAG_BUCKET_SECONDS),
     conflictTotals(db, supplierId, retailerId, monthStart(now)),
     countSkus(db, supplierId),
   ]);

@@ -4,7 +4,7 @@
  * separate step; `npm run build:web` does the same ahead of time.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -13,6 +13,18 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../../..');
 export const DEFAULT_DIST = join(REPO_ROOT, 'dist/web');
 export const VITE_CONFIG = resolve(HERE, '../vite.config.ts');
+const CLIENT_DIR = resolve(HERE, '../client');
+
+/** Newest modification time of any file under `dir` (the client sources are a few dozen files). */
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const s = await stat(join(entry.parentPath, entry.name));
+    if (s.mtimeMs > newest) newest = s.mtimeMs;
+  }
+  return newest;
+}
 
 /** Paths that belong to the API and tools; the SPA fallback never answers them. */
 export const RESERVED_PREFIXES = ['/v1', '/webhooks', '/docs', '/openapi.json', '/metrics', '/healthz', '/web/api', '/web/events', '/web/session', '/web/preview'];
@@ -47,12 +59,18 @@ export function buildBundle(outDir: string): Promise<void> {
 export function registerStatic(app: FastifyInstance, opts: { distDir: string; buildOnDemand: boolean }): void {
   const root = resolve(opts.distDir);
 
+  let checked = false;
   async function ensureBuilt(): Promise<boolean> {
-    if (existsSync(join(root, 'index.html'))) return true;
-    if (!opts.buildOnDemand) return false;
-    app.log.info({ outDir: root }, 'web bundle missing: building it now');
-    await buildBundle(root);
-    return existsSync(join(root, 'index.html'));
+    const index = join(root, 'index.html');
+    if (checked || !opts.buildOnDemand) return existsSync(index);
+    // Missing, or older than its sources (a checkout that moved on): build once per process.
+    const built = await stat(index).then((s) => s.mtimeMs, () => -1);
+    if (built < 0 || (await newestMtime(CLIENT_DIR)) > built) {
+      app.log.info({ outDir: root }, 'web bundle missing or stale: building it now');
+      await buildBundle(root);
+    }
+    checked = true;
+    return existsSync(index);
   }
 
   async function sendFile(reply: FastifyReply, file: string, immutable: boolean) {

@@ -2,7 +2,7 @@ import { api } from '../api.ts';
 import { useLiveData } from '../live.ts';
 import { Link } from '../router.tsx';
 import type { Conflict, ConflictOrder } from '../types.ts';
-import { Badge, Empty, fmt, money, Page, when } from '../ui.tsx';
+import { Badge, Empty, fmt, money, Page, plural, when } from '../ui.tsx';
 
 const ACTION_TEXT: Record<string, string> = {
   cancel: 'order cancelled on the store, apology sent with a discount code',
@@ -18,7 +18,7 @@ export function ConflictsPage(props: { selected: string | null }) {
       {props.selected ? <ConflictDetail id={props.selected} /> : null}
       {!data ? <p className="loading">Loading…</p> : data.conflicts.length === 0 ? <Empty>No conflicts: no order has lost a race for the last units.</Empty> : (
         <>
-          <p className="muted">{data.conflicts.length} conflicts, {money(total)} recorded cost.</p>
+          <p className="muted">{plural(data.conflicts.length, 'conflict')}, {money(total)} recorded cost.</p>
           <div className="table-wrap"><table>
             <thead><tr><th scope="col">When</th><th scope="col">Order</th><th scope="col">Store</th><th scope="col">SKU</th><th scope="col" className="num">Short</th>
               <th scope="col">Action</th><th scope="col">Status</th><th scope="col" className="num">Cost</th></tr></thead>

@@ -4,7 +4,7 @@ import { color, LineChart, type Series } from '../chart.tsx';
 import { useLiveData } from '../live.ts';
 import { Link } from '../router.tsx';
 import type { Overview } from '../types.ts';
-import { Badge, Empty, fmt, healthTone, money, ms, Page, Stat, when } from '../ui.tsx';
+import { Badge, Empty, fmt, healthTone, money, ms, Page, plural, Stat, when } from '../ui.tsx';
 
 const LEVEL_TONE = { 4: 'good', 3: 'info', 2: 'warn', 1: 'bad' } as const;
 
@@ -14,13 +14,14 @@ export function OverviewPage(props: { admin: boolean }) {
     if (!data) return { labels: [] as string[], series: [] as Series[] };
     const labels = [...new Set(data.lagSeries.map((p) => p.minute))].sort();
     const names = new Map(data.stores.map((s) => [s.id, s.name]));
-    const ids = [...new Set(data.lagSeries.map((p) => p.store_id))];
+    const withLag = new Set(data.lagSeries.map((p) => p.store_id));
+    const ids = data.stores.map((s) => s.id).filter((id) => withLag.has(id));
     const series: Series[] = ids.map((id, i) => ({
-      label: `${names.get(id) ?? id} p50`,
+      label: `${names.get(id) ?? id} median`,
       color: color(i),
       data: labels.map((m) => data.lagSeries.find((p) => p.store_id === id && p.minute === m)?.p50 ?? null),
     }));
-    return { labels: labels.map((l) => l.slice(11, 16)), series };
+    return { labels: labels.map((l) => l.slice(11, 19)), series };
   }, [data]);
 
   return (
@@ -29,7 +30,7 @@ export function OverviewPage(props: { admin: boolean }) {
         <>
           <div className="stats">
             <Stat label="Stores" value={fmt(data.stores.length)} hint={`${data.stores.filter((s) => s.health !== 'healthy').length} not healthy`} />
-            <Stat label="Oversells this month" value={fmt(data.oversells.count)} hint={`${fmt(data.oversells.units)} units`} tone={data.oversells.count > 0 ? 'bad' : 'good'} />
+            <Stat label="Oversells this month" value={fmt(data.oversells.count)} hint={plural(data.oversells.units, 'unit short', 'units short')} tone={data.oversells.count > 0 ? 'bad' : 'good'} />
             <Stat label="Oversell cost this month" value={money(data.oversells.cost)} hint="recorded conflict costs" />
             {data.phantom ? (
               <Stat
@@ -76,7 +77,7 @@ export function OverviewPage(props: { admin: boolean }) {
 
           <h2>Sync lag, last hour</h2>
           {chart.labels.length === 0 ? <Empty>No pushes in the last hour.</Empty> : (
-            <LineChart title="Median sync lag per store per minute, milliseconds" labels={chart.labels} series={chart.series} yLabel="ms" />
+            <LineChart title="Median sync lag per store, 10-second buckets, milliseconds" labels={chart.labels} series={chart.series} yLabel="ms" />
           )}
           <p className="muted small">Lag is measured from the commit of a change to the store's acknowledgement. Sync levels: 4 real-time (&lt; 5 s), 3 polling (≤ 15 min), 2 scheduled (≤ 4 h), 1 manual.{props.admin ? '' : ' You see your own stores only.'}</p>
         </>

@@ -3,7 +3,7 @@ import { api, ApiError, v1 } from '../api.ts';
 import { useLiveData } from '../live.ts';
 import { Link } from '../router.tsx';
 import type { MappingProblem, Retailer, StoreView } from '../types.ts';
-import { Badge, Empty, fmt, healthTone, Page, when } from '../ui.tsx';
+import { Badge, Empty, fmt, healthTone, money, Page, when } from '../ui.tsx';
 
 interface StoresData { stores: StoreView[]; problems: MappingProblem[]; retailers: Retailer[] }
 
@@ -31,7 +31,7 @@ export function StoresPage(props: { admin: boolean }) {
               <section key={r.id} className="card" aria-labelledby={`r-${r.id}`} data-retailer={r.id}>
                 <header className="page-head">
                   <h2 id={`r-${r.id}`}>{r.name}</h2>
-                  <span className="muted small">on conflict: {r.conflict_action} · discount {r.discount_value} · oversell cost ${r.oversell_cost}</span>
+                  <span className="muted small">on conflict: {r.conflict_action} · apology discount {money(Number(r.discount_value))} · oversell cost {money(Number(r.oversell_cost))}</span>
                   {props.admin ? <Link href={`/allocations?retailer=${encodeURIComponent(r.id)}`}>Allocations</Link> : <Link href="/allocations">My allocations</Link>}
                 </header>
                 {stores.length === 0 ? <Empty>No stores.</Empty> : (

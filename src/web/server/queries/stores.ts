@@ -55,16 +55,19 @@ export interface LagPoint {
   max: number;
 }
 
-/** Per store and minute since `since`: median and worst lag, for the lag-over-time chart. */
-export async function lagSeries(db: Db, supplierId: string, retailerId: string | null, since: string): Promise<LagPoint[]> {
+/** Per store and `bucketSeconds` since `since`: median and worst lag, for the lag-over-time chart. */
+export async function lagSeries(
+  db: Db, supplierId: string, retailerId: string | null, since: string, bucketSeconds: number,
+): Promise<LagPoint[]> {
   return db.query<LagPoint>(
-    `select pl.store_id, to_char(date_trunc('minute', pl.at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') as minute,
-            percentile_cont(0.5) within group (order by pl.lag_ms)::int as p50, max(pl.lag_ms)::int as max
-       from push_lag pl join stores s on s.id = pl.store_id
-      where s.supplier_id = $1 and ($2::text is null or s.retailer_id = $2) and pl.at >= $3::timestamptz
-      group by pl.store_id, date_trunc('minute', pl.at)
-      order by 2, 1`,
-    [supplierId, retailerId, since],
+    `select b.store_id, to_char(b.bucket at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as minute, b.p50, b.max
+       from (select pl.store_id, to_timestamp(floor(extract(epoch from pl.at) / $4) * $4) as bucket,
+                    percentile_cont(0.5) within group (order by pl.lag_ms)::int as p50, max(pl.lag_ms)::int as max
+               from push_lag pl join stores s on s.id = pl.store_id
+              where s.supplier_id = $1 and ($2::text is null or s.retailer_id = $2) and pl.at >= $3::timestamptz
+              group by 1, 2) b
+      order by b.bucket, b.store_id`,
+    [supplierId, retailerId, since, bucketSeconds],
   );
 }
 
