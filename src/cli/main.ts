@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { DropsyncError } from '../domain/errors.ts';
 import { register as registerDomainCommands } from './domain-commands.ts';
 import { register as registerSimulate } from './commands/simulate.ts';
+import { register as registerDemo } from './commands/demo.ts';
 import { register as registerEmulateWoo } from './commands/emulate-woocommerce.ts';
 import { register as registerServe } from './commands/serve.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
@@ -22,6 +23,7 @@ program
 // Command registrations (one line per area).
 registerDomainCommands(program);
 registerSimulate(program);
+registerDemo(program);
 registerEmulateWoo(program);
 registerServe(program);
 registerMigrate(program);
