@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { startDemo, type DemoHandle } from '../../src/demo/index.ts';
+import { startDemo, type DemoHandle, type DemoStoreInfo } from '../../src/demo/index.ts';
 
 /** Fails instead of hanging when something never happens. */
 function within<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
@@ -38,7 +38,7 @@ test('demo: every store receives dropsync\'s numbers for every SKU it lists, the
     for (const { sku } of list.slice(0, 10)) {
       const view = (await (await fetch(`${demo.url}/v1/skus/${sku}`, { headers })).json()) as { stores: { storeId: string; shown: number }[] };
       for (const s of view.stores) {
-        const store = demo.stores.find((x) => x.storeId === s.storeId)!;
+        const store: DemoStoreInfo = demo.stores.find((x) => x.storeId === s.storeId)!;
         assert.equal(store.shows(sku), s.shown, `${store.name} ${sku}`);
       }
     }
