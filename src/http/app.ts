@@ -77,7 +77,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   conflictRoutes(app, deps);
   webhookRoutes(app, deps);
 
-  for (const plugin of opts.plugins ?? []) await plugin(app);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   // Plugins outside the API (the dashboard at /) are mounted before the app is sealed by ready().
   if (opts.extend) await opts.extend(app);

@@ -32,8 +32,6 @@ export interface BuildAppOptions {
   version?: string;
   /** Mounts more routes (e.g. the dashboard at `/`) before the app is made ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
-  /** Extra route sets registered before the app is sealed (the web dashboard: `app => registerWeb(app, deps)`). */
-  plugins?: ((app: import('fastify').FastifyInstance) => void | Promise<void>)[];
 }
 
 declare module 'fastify' {

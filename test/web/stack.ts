@@ -32,7 +32,7 @@ export async function startStack(): Promise<Stack> {
   const clock = { now: () => Date.now() };
   const sealer = createSealer(randomBytes(32));
   const engine = createEngine({ db, clock, decryptCredentials: (s) => (s ? sealer.open(s) : {}), sweepMs: 200 });
-  const app = await buildApp({ db, engine, clock, sealer, plugins: [(a) => { registerWeb(a, { db, clock, engine }); }] });
+  const app = await buildApp({ db, engine, clock, sealer, extend: (a) => { registerWeb(a, { db, clock, engine }); } });
   const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
   const supplierId = await createSupplier(db, clock, { id: 'acme', name: 'Acme Supply' });
   const adminKey = (await createApiKey(db, { supplierId }, new Date())).key;
