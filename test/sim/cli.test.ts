@@ -79,3 +79,12 @@ test('simulate levels: strategy and buffer flags reach the model; bad flags exit
   assert.equal(sync.code, 2);
   assert.match(sync.stderr, /--sync/);
 });
+
+test('simulate levels --json: by default level 4 runs on the dropsync engine', async () => {
+  const r = await run(['simulate', 'levels', '--skus', '60', '--orders-per-month', '600', '--days', '10', '--realtime-skus', '6', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const level4 = JSON.parse(r.stdout).levels[3];
+  assert.match(level4.method, /dropsync engine on PGlite/);
+  assert.deepEqual(level4.scale, { skusRun: 6, factor: 10 });
+  assert.equal(level4.accepted + level4.turnedAway, level4.attempts);
+});

@@ -119,7 +119,7 @@ export function register(program: Command): void {
     .option('--cost <dollars>', 'cost of one oversell', String(d.costPerOversell))
     .option('--cover-days <n>', 'stock depth: receiving orders up to this many days of sales', String(d.coverDays))
     .option('--lead-days <n>', 'purchase lead time, uniform from 1 to this many days', String(d.leadDays))
-    .option('--realtime <runner>', 'level 4 by the dropsync engine on embedded Postgres (engine), or by the model (model)', 'model')
+    .option('--realtime <runner>', 'level 4 by the dropsync engine on embedded Postgres (engine), or by the model (model)', 'engine')
     .option('--realtime-skus <n>', 'SKUs the engine runs (an evenly spaced sample, scaled up) to keep it to seconds', '100')
     .option('--json', 'print JSON')
     .action(async (f: LevelsFlags) => {
