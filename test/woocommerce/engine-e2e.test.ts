@@ -102,3 +102,21 @@ test('an order that lost the last units is cancelled on the store with a note an
   await engine.dispatchOnce();
   assert.equal(emu.control.stockOf('SKU-00001'), 0);
 });
+
+test('a lost webhook delivery is caught by polling orders since the cursor', async () => {
+  emu.control.setKnobs({ webhookLoss: 1 });
+  try {
+    clock.t += 2_000;
+    await engine.ingestEvents(sup, [set('VAR-0001-1', 9, 'e4')]);
+    await engine.dispatchOnce();
+    const order = emu.control.placeOrder({ lines: [{ sku: 'VAR-0001-1', quantity: 2 }], email: 'cy@example.com' });
+    assert.deepEqual(await deliverWebhooks(), [], 'the delivery was lost');
+    const rec = await engine.reconcileStore(store);
+    assert.equal(rec.ordersNew, 1, JSON.stringify(rec));
+    assert.equal((await engine.getSku(sup, 'VAR-0001-1')).quantities.committed, 1 + 2);
+    const again = await engine.reconcileStore(store);
+    assert.equal(again.ordersNew, 0, `order ${order.id} is not taken twice`);
+  } finally {
+    emu.control.setKnobs({ webhookLoss: 0 });
+  }
+});
