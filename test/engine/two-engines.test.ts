@@ -10,7 +10,9 @@ const clock = { now: () => Date.now() };
 
 async function converged(db: Db): Promise<boolean> {
   const rows = await db.query<{ n: number }>(`select count(*)::int as n from desired where confirmed is distinct from desired`);
-  return rows[0]!.n === 0;
+  // A lease is released just after the push's confirmation commits, so wait for both.
+  const leased = await db.query<{ n: number }>(`select count(*)::int as n from stores where lease_owner is not null`);
+  return rows[0]!.n === 0 && leased[0]!.n === 0;
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
