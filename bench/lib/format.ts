@@ -6,7 +6,7 @@ export function fmtNum(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return '-';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   const abs = Math.abs(v);
-  if (abs >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (abs >= 1000 || Number.isInteger(v)) return Math.round(v).toLocaleString('en-US');
   if (abs >= 100) return v.toFixed(0);
   if (abs >= 10) return v.toFixed(1);
   if (abs >= 1) return v.toFixed(2);
@@ -69,9 +69,22 @@ export function renderModule(r: ModuleReport, md: boolean): string {
   const out: string[] = [md ? `## ${r.module}\n\n_${head}_` : `\n#### ${head}`];
   if (r.error) out.push(md ? `\n> ${r.error.split('\n').join('\n> ')}` : `  ${r.error}`);
   for (const s of r.sections) out.push((md ? '\n' : '') + sectionText(s, md));
-  if (r.raw !== undefined) {
+  const flat = flatFigures(r.raw);
+  if (flat) {
+    const rows = flat.map(([k, v]) => [k, typeof v === 'number' ? fmtNum(v) : String(v)]);
+    out.push((md ? '\n' : '') + (md ? markdownTable : textTable)(['figure', 'value'], rows));
+  } else if (r.raw !== undefined) {
     const json = JSON.stringify(r.raw, null, 2);
     out.push(md ? `\n\`\`\`json\n${json}\n\`\`\`` : json);
   }
   return out.join('\n');
+}
+
+/** A module that returns a flat object of figures (numbers, strings, booleans) gets a two-column table. */
+function flatFigures(raw: unknown): [string, number | string | boolean][] | null {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const entries = Object.entries(raw as Record<string, unknown>);
+  if (entries.length === 0) return null;
+  const ok = entries.every(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean');
+  return ok ? (entries as [string, number | string | boolean][]) : null;
 }
