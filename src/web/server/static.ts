@@ -84,7 +84,8 @@ export function registerStatic(app: FastifyInstance, opts: { distDir: string; bu
 
   app.get('/*', async (request, reply) => {
     const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    if (isReserved(path)) return reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${path}` });
+    // Reserved paths (/v1, /webhooks, ...) get the API's own JSON 404 ({ error: { kind, message } }).
+    if (isReserved(path)) return reply.callNotFound();
     if (!(await ensureBuilt())) return reply.code(503).send({ error: 'unavailable', message: 'web bundle not built; run npm run build:web' });
     if (extname(path) !== '') {
       const file = resolve(root, '.' + path);
