@@ -4,16 +4,15 @@
  * rules, every store connected through its connector's discovery, and a load of sales. Everything the demo
  * configures goes through the public API with the admin key, as a supplier's own scripts would.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { bootstrap, createHttpApp, openRuntime, systemClock } from '../app.ts';
-import { createApiKey, listSuppliers } from '../store/admin/index.ts';
 import { connectorFactory, registerConnector } from '../connectors/registry.ts';
 import { connectShopifyStore, createShopifyConnector } from '../connectors/shopify/index.ts';
 import { connectWooStore } from '../connectors/woocommerce/index.ts';
-import { DropsyncError } from '../domain/errors.ts';
+import { DropsyncError, invalid } from '../domain/errors.ts';
 import { createRng } from '../sim/prng.ts';
 import { DEMO_RULES, demoCatalogue, demoStores, staleLevel } from './catalogue.ts';
 import { shows, startStores, type RunningStore } from './emulators.ts';
@@ -54,6 +53,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
   const env = { ...process.env, DATABASE_URL: '', DROPSYNC_DATA: dataDir };
   if (!connectorFactory('shopify')) registerConnector('shopify', createShopifyConnector);
 
+  // The emulated stores are new on every run, so a database that knows the stores of an earlier run would
+  // push to dead addresses and mistake new orders for old ones: the demo needs a fresh directory.
+  if (!ownDir && (await readdir(dataDir).catch(() => [])).length > 0) {
+    throw invalid('--data', `${dataDir} is not empty; the demo needs a new or empty directory (its stores are emulators started afresh)`);
+  }
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async (): Promise<void> => {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {});
@@ -62,12 +66,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
     const rt = await openRuntime({ dataDir, env, clock });
     cleanups.push(() => rt.close());
     const boot = await bootstrap(rt.db, clock, 'Demo supplier');
-    const supplierId = boot?.supplierId ?? (await listSuppliers(rt.db))[0]!.id;
-    const adminKey = boot?.adminKey ?? (await createApiKey(rt.db, { supplierId, label: 'demo' }, new Date(clock.now()))).key;
+    if (!boot) throw new DropsyncError('conflict', 'the demo database already has keys', '--data');
+    const adminKey = boot.adminKey;
 
     const app = await createHttpApp(rt);
     cleanups.push(() => app.close());
-    await app.listen({ port: opts.port ?? 3000, host: opts.host ?? '127.0.0.1' });
+    try {
+      await app.listen({ port: opts.port ?? 3000, host: opts.host ?? '127.0.0.1' });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || !opts.anyPortIfTaken) throw err;
+      log(`port ${opts.port ?? 3000} is taken; using a free one`);
+      await app.listen({ port: 0, host: opts.host ?? '127.0.0.1' });
+    }
     const address = app.server.address() as AddressInfo;
     const url = `http://${opts.host ?? '127.0.0.1'}:${address.port}`;
     const api = apiClient(url, adminKey);

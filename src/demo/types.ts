@@ -33,6 +33,8 @@ export interface DemoStoreSpec {
 export interface DemoOptions {
   /** HTTP port of the server; 0 picks a free one. Default 3000. */
   port?: number;
+  /** When `port` is taken, listen on a free port instead of failing (the CLI's default port). */
+  anyPortIfTaken?: boolean;
   host?: string;
   /** PGlite data directory; default a fresh temporary directory (removed on stop). */
   dataDir?: string;

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--skus <n>', 'catalogue size', '300')
     .option('--seed <n>', 'random seed of the catalogue and the load', '1')
     .option('--no-load', 'connect and sync, but run no sales')
-    .action(async (opts: { port: string; host: string; data?: string; duration?: string; skus: string; seed: string; load: boolean }) => {
+    .action(async (opts: { port: string; host: string; data?: string; duration?: string; skus: string; seed: string; load: boolean }, command: Command) => {
       const port = integerFlag(opts.port, '--port');
       const durationSeconds = opts.duration === undefined ? undefined : numberFlag(opts.duration, '--duration');
       const skus = integerFlag(opts.skus, '--skus', 1);
@@ -22,6 +22,7 @@ export function register(program: Command): void {
       const { startDemo } = await import('../../demo/index.ts');
       const demo = await startDemo({
         port,
+        anyPortIfTaken: command.getOptionValueSource('port') === 'default',
         host: opts.host,
         skus,
         seed,
@@ -37,7 +38,13 @@ export function register(program: Command): void {
       process.once('SIGTERM', onSignal);
       const report = setInterval(() => {
         const s = demo.stats;
-        process.stdout.write(`stock events ${s.stockEvents}, shopper orders ${s.shopperOrders}, sold out ${s.shopperTurnedAway}${s.errors ? `, errors ${s.errors}` : ''}\n`);
+        void fetch(`${demo.url}/v1/conflicts?limit=1`, { headers: { authorization: `Bearer ${demo.adminKey}` } })
+          .then(async (res) => (res.ok ? ((await res.json()) as { totalCount?: number; totalCost?: number }) : {}))
+          .catch(() => ({}) as { totalCount?: number; totalCost?: number })
+          .then((c) => {
+            const conflicts = c.totalCount === undefined ? '' : `, conflicts ${c.totalCount} ($${c.totalCost ?? 0})`;
+            process.stdout.write(`stock events ${s.stockEvents}, shopper orders ${s.shopperOrders}, sold out ${s.shopperTurnedAway}${conflicts}${s.errors ? `, errors ${s.errors}` : ''}\n`);
+          });
       }, 10_000);
       await demo.done;
       clearInterval(report);
