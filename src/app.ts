@@ -11,6 +11,10 @@ import { countApiKeys, createApiKey, createSupplier, listSuppliers } from './sto
 import { createSealer, loadSecretKey, type CredentialSealer } from './security/index.ts';
 import { createEngine, engineMetrics, type Engine } from './engine/index.ts';
 import { buildApp } from './http/index.ts';
+import { connectorFactory, registerConnector } from './connectors/registry.ts';
+import { createShopifyConnector } from './connectors/shopify/index.ts';
+// WooCommerce registers its connector when imported.
+import './connectors/woocommerce/index.ts';
 import type { Clock } from './domain/types.ts';
 import { DropsyncError } from './domain/errors.ts';
 
@@ -56,7 +60,13 @@ export function resolveStorage(opts: { dataDir?: string | undefined; databaseUrl
   return databaseUrl ? { databaseUrl, dataDir } : { dataDir };
 }
 
+/** Makes every platform connector available to the engine (test and http are built in). */
+export function registerPlatformConnectors(): void {
+  if (!connectorFactory('shopify')) registerConnector('shopify', createShopifyConnector);
+}
+
 export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  registerPlatformConnectors();
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const storage = resolveStorage({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, env });
