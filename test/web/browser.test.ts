@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/web/server/static.ts';
+import { startWooEmulator, type WooEmulator } from '../../src/emulators/woocommerce/index.ts';
 import { startStack, type Stack } from './stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,6 +25,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   let browser: Browser;
   let admin: BrowserContext;
   let page: Page;
+  let woo: WooEmulator;
 
   const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
@@ -39,6 +41,12 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     stack = await startStack();
+    // A retailer's WooCommerce shop: TEE-M sold as is, TEE-L spelt differently, MUG on two products.
+    woo = await startWooEmulator({ skus: 0 });
+    woo.control.addProduct({ sku: 'TEE-M', name: 'Tee M', stockQuantity: 7 });
+    woo.control.addProduct({ sku: 'tee-l ', name: 'Tee L', stockQuantity: 7 });
+    woo.control.addProduct({ sku: 'MUG', name: 'Mug', stockQuantity: 1 });
+    woo.control.addProduct({ sku: 'MUG', name: 'Mug (copy)', stockQuantity: 1 });
     // A conflict: Alpha takes both mugs that can be shown, then Beta's order finds none left.
     await stack.call('POST', '/v1/orders', { storeId: stack.stores.alpha, platformOrderId: 'A-1001', name: '#1001', email: 'ann@example.com', lines: [{ sku: 'MUG', quantity: 3 }] });
     await stack.call('POST', '/v1/orders', { storeId: stack.stores.beta, platformOrderId: 'B-2001', name: '#2001', email: 'bob@example.com', lines: [{ sku: 'MUG', quantity: 1 }] });
@@ -58,6 +66,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   after(async () => {
     await browser?.close();
     await stack?.close();
+    await woo?.close();
   });
 
   it('signs in with an admin key; the key is not kept in the page', async () => {
@@ -125,6 +134,35 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByText('lost the race').waitFor();
     assert.ok(await page.getByText('#1001').first().isVisible());
     await shot(page, 'conflict');
+  });
+
+  it('connects a WooCommerce store: exact SKUs mapped and pushed, mismatches and duplicates reported', async () => {
+    await page.getByRole('link', { name: 'Retailers & stores' }).click();
+    const form = page.locator('form.connect');
+    await form.waitFor({ timeout: WAIT });
+    await form.getByLabel('Platform').selectOption('woocommerce');
+    await form.getByLabel('New retailer name').fill('Gamma Goods');
+    await form.getByLabel('Store name').fill('Gamma Woo');
+    await form.getByLabel('Store URL').fill(woo.url);
+    await form.getByLabel('Consumer key').fill(woo.consumerKey);
+    await form.getByLabel('Consumer secret').fill(woo.consumerSecret);
+    await form.getByRole('button', { name: 'Connect store' }).click();
+    await form.getByText(/1 SKU found, 1 listing created/).waitFor({ timeout: WAIT });
+    const kinds = await form.locator('tr[data-problem]').evaluateAll((rows) => rows.map((r) => `${r.querySelector('th')?.textContent}:${r.getAttribute('data-problem')}`).sort());
+    assert.deepEqual(kinds, ['MUG:duplicate', 'TEE-L:case_mismatch']);
+    await page.getByText('Gamma Woo').first().waitFor({ timeout: WAIT });
+    await form.screenshot({ path: join(ARTIFACTS, 'connect-store.png') });
+    // The engine pushes the new listing: the shop shows the allocation instead of its own 7.
+    const gammaShown = async () => (await stack.db.query<{ desired: number; confirmed: number | null }>(
+      `select d.desired, d.confirmed from desired d join stores s on s.id = d.store_id where s.name = 'Gamma Woo' and d.sku = 'TEE-M'`))[0];
+    // The background dispatcher may hold the store's lease; wait for the push to be confirmed either way.
+    for (let i = 0; i < 100 && (await gammaShown())?.confirmed == null; i++) {
+      await stack.engine.dispatchOnce();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const shown = await gammaShown();
+    assert.ok(shown && shown.confirmed === shown.desired, JSON.stringify(shown));
+    assert.equal(woo.control.stock().find((s) => s.sku === 'TEE-M')?.stockQuantity, shown.desired);
   });
 
   it('lists retailers and stores with mapping state and pause controls', async () => {

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, WebDeps } from '../types.ts';
 import { registerApiRoutes } from './api.ts';
 import { keyAuthenticator, registerSessionRoutes } from './auth.ts';
+import { registerConnect } from './connect.ts';
 import { registerEvents } from './events.ts';
 import { registerProxy } from './proxy.ts';
 import { createSessionStore, type SessionStore } from './sessions.ts';
@@ -37,6 +38,7 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): WebHandle {
   registerSessionRoutes(app, deps, sessions);
   registerApiRoutes(app, deps, sessions);
   registerProxy(app, sessions);
+  registerConnect(app, deps, sessions);
   registerEvents(app, deps, sessions);
   registerStatic(app, { distDir: deps.distDir ?? DEFAULT_DIST, buildOnDemand: deps.buildOnDemand ?? true });
   return {

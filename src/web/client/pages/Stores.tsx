@@ -3,7 +3,7 @@ import { api, ApiError, v1 } from '../api.ts';
 import { useLiveData } from '../live.ts';
 import { Link } from '../router.tsx';
 import type { MappingProblem, Retailer, StoreView } from '../types.ts';
-import { Badge, Empty, fmt, healthTone, money, Page, when } from '../ui.tsx';
+import { Badge, Empty, fmt, healthTone, money, Page, plural, when } from '../ui.tsx';
 
 interface StoresData { stores: StoreView[]; problems: MappingProblem[]; retailers: Retailer[] }
 
@@ -50,7 +50,7 @@ export function StoresPage(props: { admin: boolean }) {
                             <td className="num">{fmt(s.queueDepth)}</td>
                             <td>{when(s.lastPushAt)}</td>
                             <td>{problems.length === 0 ? <Badge tone="good">ok</Badge> : (
-                              <details><summary>{problems.length} missing</summary><ul className="small">{problems.slice(0, 50).map((p) => <li key={p.sku}>{p.sku}</li>)}</ul></details>
+                              <details><summary>{problems.length} unmapped</summary><ul className="small">{problems.slice(0, 50).map((p) => <li key={p.sku}>{p.sku}</li>)}</ul></details>
                             )}</td>
                             {props.admin ? <td><button type="button" className="secondary" onClick={() => togglePause(s)}>{s.paused ? 'Resume' : 'Pause'}</button></td> : null}
                           </tr>
@@ -82,29 +82,56 @@ function CatalogueProblems(props: { problems: MappingProblem[] }) {
   );
 }
 
+interface ConnectResult {
+  storeId: string; found: number; created: number;
+  problems: { sku: string; kind: string; detail: string; externalIds?: string[] }[];
+  webhooks: { topic: string; ok: boolean; error?: string }[];
+}
+
+const PROBLEM_LABEL: Record<string, string> = { missing: 'missing', duplicate: 'duplicate', case_mismatch: 'case/whitespace', other: 'other' };
+
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function ConnectStore(props: { retailers: Retailer[]; onDone: () => void }) {
   const [platform, setPlatform] = useState<'shopify' | 'woocommerce'>('shopify');
   const [retailerId, setRetailerId] = useState('');
   const [newRetailer, setNewRetailer] = useState('');
   const [name, setName] = useState('');
   const [address, setAddress] = useState('');
+  const [apiBase, setApiBase] = useState('');
   const [token, setToken] = useState('');
   const [secret, setSecret] = useState('');
   const [msg, setMsg] = useState<{ tone: 'error' | 'ok'; text: string }>();
+  const [result, setResult] = useState<ConnectResult>();
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true); setMsg(undefined);
+    setBusy(true); setMsg(undefined); setResult(undefined);
     try {
       let rid = retailerId;
       if (!rid) rid = (await api.post<{ id: string }>(v1('/retailers'), { name: newRetailer.trim() })).id;
-      const body = platform === 'shopify'
-        ? { retailerId: rid, platform, name, config: { shopDomain: address.trim() }, credentials: { accessToken: token } }
-        : { retailerId: rid, platform, name, config: { baseUrl: address.trim() }, credentials: { consumerKey: token, consumerSecret: secret } };
-      const store = await api.post<{ id: string }>(v1('/stores'), body);
-      setMsg({ tone: 'ok', text: `Connected store ${store.id}. Listings are matched by SKU; see mapping problems above.` });
-      setName(''); setAddress(''); setToken(''); setSecret('');
+      // WooCommerce signs webhooks with a secret we choose; Shopify with the app's secret, when given.
+      const credentials: Record<string, string> = platform === 'shopify'
+        ? { accessToken: token, ...(secret ? { webhookSecret: secret } : {}) }
+        : { consumerKey: token, consumerSecret: secret, webhookSecret: randomSecret() };
+      const config = platform === 'shopify'
+        ? { shopDomain: address.trim(), ...(apiBase.trim() ? { baseUrl: apiBase.trim() } : {}) }
+        : { baseUrl: address.trim() };
+      const store = await api.post<{ id: string }>(v1('/stores'), { retailerId: rid, platform, name: name.trim(), config, credentials });
+      setRetailerId(rid);
+      setName(''); setToken(''); setSecret('');
+      props.onDone();
+      try {
+        const r = await api.post<ConnectResult>(`/web/api/stores/${encodeURIComponent(store.id)}/connect`, { credentials });
+        setResult(r);
+        setMsg({ tone: 'ok', text: `Connected store ${store.id}: ${plural(r.found, 'SKU')} found, ${plural(r.created, 'listing')} created.` });
+      } catch (err) {
+        setMsg({ tone: 'error', text: `Store ${store.id} was created, but mapping its SKUs failed: ${errText(err)}` });
+      }
       props.onDone();
     } catch (err) {
       setMsg({ tone: 'error', text: errText(err) });
@@ -114,6 +141,7 @@ function ConnectStore(props: { retailers: Retailer[]; onDone: () => void }) {
   return (
     <form className="card connect" onSubmit={submit} aria-labelledby="connect-title">
       <h2 id="connect-title">Connect a store</h2>
+      <p className="muted small">dropsync finds each of your listed SKUs in the store, maps the exact matches and reports the rest. Nothing is merged by guesswork.</p>
       <div className="row">
         <label>Platform
           <select value={platform} onChange={(e) => setPlatform(e.target.value as 'shopify' | 'woocommerce')}>
@@ -131,15 +159,49 @@ function ConnectStore(props: { retailers: Retailer[]; onDone: () => void }) {
         <label>{platform === 'shopify' ? 'Shop domain' : 'Store URL'}
           <input value={address} onChange={(e) => setAddress(e.target.value)} required placeholder={platform === 'shopify' ? 'example.myshopify.com' : 'https://shop.example.com'} />
         </label>
+        {platform === 'shopify' ? (
+          <label>API base URL (optional)
+            <input value={apiBase} onChange={(e) => setApiBase(e.target.value)} placeholder="emulator or proxy" />
+          </label>
+        ) : null}
         <label>{platform === 'shopify' ? 'Admin API access token' : 'Consumer key'}
           <input type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} required />
         </label>
-        {platform === 'woocommerce' ? <label>Consumer secret <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} required /></label> : null}
+        <label>{platform === 'shopify' ? 'Webhook signing secret (optional)' : 'Consumer secret'}
+          <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} required={platform === 'woocommerce'} />
+        </label>
       </div>
       <div className="actions">
         <button type="submit" disabled={busy}>{busy ? 'Connecting…' : 'Connect store'}</button>
         {msg ? <span className={msg.tone === 'error' ? 'error' : 'ok'} role={msg.tone === 'error' ? 'alert' : 'status'}>{msg.text}</span> : null}
       </div>
+      {result ? <ConnectReport result={result} /> : null}
     </form>
+  );
+}
+
+function ConnectReport(props: { result: ConnectResult }) {
+  const { problems, webhooks } = props.result;
+  return (
+    <section aria-labelledby="connect-report" className="connect-report">
+      <h3 id="connect-report">Mapping report</h3>
+      {problems.length === 0 ? <p><Badge tone="good">every listed SKU mapped</Badge></p> : (
+        <div className="table-wrap"><table className="dense">
+          <thead><tr><th scope="col">SKU</th><th scope="col">Problem</th><th scope="col">Detail</th></tr></thead>
+          <tbody>
+            {problems.map((p, i) => (
+              <tr key={`${p.sku}/${i}`} data-problem={p.kind}>
+                <th scope="row">{p.sku || '—'}</th>
+                <td><Badge tone={p.kind === 'missing' ? 'muted' : 'warn'}>{PROBLEM_LABEL[p.kind] ?? p.kind}</Badge></td>
+                <td className="small">{p.detail}{p.externalIds?.length ? ` (${p.externalIds.join(', ')})` : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table></div>
+      )}
+      {webhooks.length > 0 ? (
+        <p className="small">Webhooks: {webhooks.map((w) => <span key={w.topic}><Badge tone={w.ok ? 'good' : 'bad'} title={w.error}>{w.topic}</Badge> </span>)}</p>
+      ) : null}
+    </section>
   );
 }

@@ -103,3 +103,23 @@ export async function mappingProblems(db: Db, supplierId: string, retailerId: st
     [supplierId, retailerId],
   );
 }
+
+export interface ConnectTarget {
+  id: string;
+  platform: string;
+  config: Record<string, unknown>;
+}
+
+/** A store of this supplier with what discovery needs (credentials come from the user, not the database). */
+export async function storeForConnect(db: Db, supplierId: string, storeId: string): Promise<ConnectTarget | undefined> {
+  const rows = await db.query<ConnectTarget>(`select id, platform, config from stores where supplier_id = $1 and id = $2`, [supplierId, storeId]);
+  return rows[0];
+}
+
+export async function listedSkus(db: Db, supplierId: string): Promise<string[]> {
+  return (await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 and listed order by sku`, [supplierId])).map((r) => r.sku);
+}
+
+export async function storeListingSkus(db: Db, storeId: string): Promise<Set<string>> {
+  return new Set((await db.query<{ sku: string }>(`select sku from listings where store_id = $1`, [storeId])).map((r) => r.sku));
+}
