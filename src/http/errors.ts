@@ -47,6 +47,12 @@ export function describeValidation(errors: readonly AjvError[], context: string 
     message = 'is not a known field';
   } else if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) {
     message = `must be one of ${params.allowedValues.join(', ')}`;
+  } else if (e.keyword === 'minProperties') {
+    message = 'must set at least one field';
+  } else if (e.keyword === 'maxItems') {
+    message = `must have at most ${String(params.limit)} items`;
+  } else if (e.keyword === 'minItems') {
+    message = `must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`;
   }
   if (field === '') field = context === 'body' || context === undefined ? 'body' : context;
   return { field, message };

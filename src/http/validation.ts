@@ -20,5 +20,17 @@ export function createValidatorCompiler(sharedSchemas: readonly Record<string, u
     strict.addSchema(s);
     coercing.addSchema(s);
   }
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+  return ({ schema, httpPart }) => {
+    if (httpPart !== 'body') return coercing.compile(schema);
+    const validate = strict.compile(schema);
+    // No body at all is checked as an empty object, so a missing required field is named ("name: is required")
+    // and a route whose fields are all optional accepts an empty POST.
+    const check = (data: unknown) => {
+      const ok = validate(data === undefined || data === null ? {} : data);
+      check.errors = validate.errors;
+      return ok;
+    };
+    check.errors = null as typeof validate.errors;
+    return check;
+  };
 }

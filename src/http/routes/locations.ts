@@ -1,6 +1,7 @@
 /** Supplier stock locations; only `shared` ones count toward what retailers can be shown. */
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
+import { invalid } from '../../domain/errors.ts';
 import { principalOf } from '../auth.ts';
 import { id, idParams, okSchema, responses } from '../schemas.ts';
 import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../../store/admin/locations.ts';
@@ -20,13 +21,16 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       tags: ['locations'], summary: 'Create a location',
       body: {
         type: 'object', required: ['id'], additionalProperties: false,
-        properties: { id: { ...id, pattern: '^\\S(.*\\S)?$' }, name: { type: 'string', minLength: 1, maxLength: 200 }, shared: { type: 'boolean', default: true } },
+        properties: { id, name: { type: 'string', minLength: 1, maxLength: 200 }, shared: { type: 'boolean', default: true } },
       },
       response: responses({ 201: LocationSchema }),
     },
   }, async (request, reply) => {
     const b = request.body as { id: string; name?: string; shared: boolean };
-    const loc = await createLocation(deps.db, principalOf(request).supplierId, { id: b.id, name: b.name ?? b.id, shared: b.shared });
+    // Location ids are matched exactly after trimming, like SKUs.
+    const locId = b.id.trim();
+    if (locId === '') throw invalid('id', 'must not be empty');
+    const loc = await createLocation(deps.db, principalOf(request).supplierId, { id: locId, name: b.name ?? locId, shared: b.shared ?? true });
     return reply.status(201).send(loc);
   });
 
