@@ -18,6 +18,6 @@ export default defineConfig({
   },
   server: {
     // `npx vite --config src/web/vite.config.ts` during UI work: API calls go to a running `dropsync serve`.
-    proxy: { '/web/api': 'http://127.0.0.1:8080', '/web/session': 'http://127.0.0.1:8080', '/web/events': 'http://127.0.0.1:8080', '/web/preview': 'http://127.0.0.1:8080' },
+    proxy: { '/web/api': 'http://127.0.0.1:7400', '/web/session': 'http://127.0.0.1:7400', '/web/events': 'http://127.0.0.1:7400', '/web/preview': 'http://127.0.0.1:7400' },
   },
 });

@@ -134,6 +134,21 @@ describe('web plugin: dashboard data', () => {
     assert.ok(alloc.allocations.every((a) => a.store_id === 'st_alpha'));
   });
 
+  it('store connect: admin only, CSRF checked, unknown store 404, unreachable shop reported without writing', async () => {
+    const alpha = await signIn(h.app, h.alphaToken);
+    const body = { credentials: { consumerKey: 'ck', consumerSecret: 'cs' } };
+    const post = (s: { cookie: string; csrf: string }, url: string, csrf = true) =>
+      h.app.inject({ method: 'POST', url, payload: body, headers: { cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) } });
+    assert.equal((await post(alpha, '/web/api/stores/st_alpha/connect')).statusCode, 403);
+    assert.equal((await post(admin, '/web/api/stores/st_beta/connect', false)).statusCode, 403);
+    assert.equal((await post(admin, '/web/api/stores/nope/connect')).statusCode, 404);
+    // st_beta is WooCommerce without a baseUrl: the connector refuses, naming the field; no listing is added.
+    const res = await post(admin, '/web/api/stores/st_beta/connect');
+    assert.equal(res.statusCode, 400, res.body);
+    const rows = await h.db.query(`select count(*)::int as n from listings where store_id = 'st_beta'`);
+    assert.deepEqual(rows, [{ n: 2 }]);
+  });
+
   it('conflict detail lists the orders that raced for the SKU', async () => {
     const body = (await get('/web/api/conflicts/cf1')).json() as { conflict: { code: string }; orders: { id: string; losing: boolean }[] };
     assert.equal(body.conflict.code, 'SORRY-ABC');

@@ -5,6 +5,7 @@
  * ones the user just typed into the connect form; this endpoint never reads stored secrets.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { invalid } from '../../domain/errors.ts';
 import { connectShopifyStore } from '../../connectors/shopify/index.ts';
 import { connectWooStore } from '../../connectors/woocommerce/index.ts';
 import type { WebDeps } from '../types.ts';
@@ -30,6 +31,19 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** `hookUrl`: where the platform should deliver this store's webhooks (dropsync's /webhooks/{platform}/{storeId}). */
 async function discover(platform: string, config: Record<string, unknown>, creds: Record<string, string>, skus: string[], hookUrl: string): Promise<Found> {
+  const need = (value: unknown, field: string, test: (s: string) => boolean = () => true) => {
+    if (typeof value !== 'string' || value.trim() === '' || !test(value)) throw invalid(field, 'is required for discovery');
+  };
+  const httpUrl = (s: string) => /^https?:\/\/[^\s]+$/.test(s);
+  if (platform === 'shopify') {
+    need(config.shopDomain, 'config.shopDomain');
+    if (config.baseUrl !== undefined) need(config.baseUrl, 'config.baseUrl', httpUrl);
+    need(creds.accessToken, 'credentials.accessToken');
+  } else if (platform === 'woocommerce') {
+    need(config.baseUrl, 'config.baseUrl', httpUrl);
+    need(creds.consumerKey, 'credentials.consumerKey');
+    need(creds.consumerSecret, 'credentials.consumerSecret');
+  }
   if (platform === 'shopify') {
     const out = await connectShopifyStore({
       shopDomain: str(config.shopDomain) ?? '',
@@ -68,7 +82,7 @@ async function discover(platform: string, config: Record<string, unknown>, creds
       webhooks: out.webhooks.webhooks.map((w) => ({ topic: w.topic, ok: w.status === 'active' })),
     };
   }
-  throw Object.assign(new Error(`platform ${platform} has no discovery`), { statusCode: 400 });
+  throw invalid('platform', `${platform} stores have no discovery; add listings through the API`);
 }
 
 export function registerConnect(app: FastifyInstance, deps: WebDeps, sessions: SessionStore): void {
@@ -95,7 +109,8 @@ export function registerConnect(app: FastifyInstance, deps: WebDeps, sessions: S
       found = await discover(store.platform, store.config, creds, await listedSkus(deps.db, supplierId), hookUrl);
     } catch (err) {
       const e = err as { message?: string; field?: string; kind?: string; statusCode?: number };
-      return reply.code(e.kind === 'invalid' || e.statusCode === 400 ? 400 : 502).send({ error: 'connect_failed', field: e.field, message: e.message ?? 'discovery failed' });
+      // Bad input is the user's to fix (400); anything else is the store's answer or unreachability (502).
+      return reply.code(e.kind === 'invalid' ? 400 : 502).send({ error: e.kind === 'invalid' ? 'invalid' : 'upstream', field: e.field, message: e.message ?? 'discovery failed' });
     }
     const api = (method: 'POST' | 'PATCH', url: string, payload: unknown) => app.inject({
       method, url, payload: payload as Record<string, unknown>, headers: { authorization: `Bearer ${session.key}`, 'content-type': 'application/json' },
