@@ -159,6 +159,12 @@ export function engineSuite(name: string, make: () => Promise<TestCtx | null>): 
 
       const list = (await t.req({ method: 'GET', url: `/v1/orders?storeId=${s.id}` })).json();
       assert.equal(list.items.length, 3);
+      const page1 = (await t.req({ method: 'GET', url: `/v1/orders?storeId=${s.id}&limit=2` })).json();
+      assert.equal(page1.items.length, 2);
+      assert.ok(page1.next);
+      const page2 = (await t.req({ method: 'GET', url: `/v1/orders?storeId=${s.id}&limit=2&after=${encodeURIComponent(page1.next)}` })).json();
+      assert.deepEqual([...page1.items, ...page2.items].map((o: { id: string }) => o.id), list.items.map((o: { id: string }) => o.id));
+      assert.equal((await t.req({ method: 'GET', url: '/v1/orders?after=garbage' })).json().error.field, 'after');
       const unknownStore = await t.req({ method: 'POST', url: '/v1/orders', payload: { storeId: 'sto_nope', platformOrderId: '1', lines: [{ sku, quantity: 1 }] } });
       assert.equal(unknownStore.json().error.field, 'storeId');
       const zeroQty = await t.req({ method: 'POST', url: '/v1/orders', payload: { storeId: s.id, platformOrderId: '2', lines: [{ sku, quantity: 0 }] } });

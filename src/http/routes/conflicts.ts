@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 import { principalOf, retailerScope } from '../auth.ts';
 import { idParams, nextCursor, nullable, pageQuery, responses } from '../schemas.ts';
-import { getConflict, listConflicts } from '../../store/admin/read-orders.ts';
+import { getConflict, listConflicts, timeCursor } from '../../store/admin/read-orders.ts';
 
 const ConflictSchema = {
   type: 'object',
@@ -34,7 +34,7 @@ export function conflictRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }, async (request) => {
     const q = request.query as { status?: string; storeId?: string; after?: string; limit: number };
     const out = await listConflicts(deps.db, principalOf(request).supplierId, { ...q, retailerId: retailerScope(request) });
-    return { ...out, next: nextCursor(out.items, q.limit, (c) => c.id) };
+    return { ...out, next: nextCursor(out.items, q.limit, (c) => timeCursor(c.createdAt, c.id)) };
   });
 
   app.get('/v1/conflicts/:id', {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
 import { idParams, nextCursor, nullable, page, pageQuery, responses } from '../schemas.ts';
-import { getHold, listHolds } from '../../store/admin/read-orders.ts';
+import { getHold, listHolds, timeCursor } from '../../store/admin/read-orders.ts';
 import { getStore } from '../../store/admin/stores.ts';
 import { normaliseSku } from '../../store/admin/skus.ts';
 import { parseDuration } from '../../domain/duration.ts';
@@ -39,7 +39,7 @@ export function holdRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }, async (request) => {
     const q = request.query as { status?: string; sku?: string; after?: string; limit: number };
     const items = await listHolds(deps.db, principalOf(request).supplierId, q);
-    return { items, next: nextCursor(items, q.limit, (h) => h.id) };
+    return { items, next: nextCursor(items, q.limit, (h) => timeCursor(h.createdAt, h.id)) };
   });
 
   app.get('/v1/holds/:id', {

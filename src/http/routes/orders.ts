@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 import { principalOf, retailerScope } from '../auth.ts';
 import { idParams, nextCursor, nullable, page, pageQuery, responses } from '../schemas.ts';
-import { getOrder, listOrders } from '../../store/admin/read-orders.ts';
+import { getOrder, listOrders, timeCursor } from '../../store/admin/read-orders.ts';
 import { getStore } from '../../store/admin/stores.ts';
 import { normaliseSku } from '../../store/admin/skus.ts';
 import type { OrderInput } from '../../engine/types.ts';
@@ -71,7 +71,7 @@ export function orderRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }, async (request) => {
     const q = request.query as { storeId?: string; status?: string; after?: string; limit: number };
     const items = await listOrders(deps.db, principalOf(request).supplierId, { ...q, retailerId: retailerScope(request) });
-    return { items, next: nextCursor(items, q.limit, (o) => o.id) };
+    return { items, next: nextCursor(items, q.limit, (o) => timeCursor(o.committedAt, o.id)) };
   });
 
   app.get('/v1/orders/:id', {

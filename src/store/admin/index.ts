@@ -14,7 +14,7 @@ export { parseCsv } from './csv.ts';
 export type { CsvRow } from './csv.ts';
 export { importSkusCsv, SKU_COLUMNS } from './import-skus.ts';
 export type { RowError, SkuImportResult } from './import-skus.ts';
-export { getConflict, getHold, getOrder, listAllocations, listConflicts, listHolds, listOrders } from './read-orders.ts';
+export { getConflict, getHold, getOrder, listAllocations, listConflicts, listHolds, listOrders, timeCursor } from './read-orders.ts';
 export type { ConflictView, HoldRow, OrderView } from './read-orders.ts';
 export { forgetDelivery, getWebhookStore } from './webhook-stores.ts';
 export type { WebhookStore } from './webhook-stores.ts';

@@ -3,6 +3,22 @@ import { DropsyncError } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import { iso, isoOrNull } from './util.ts';
 
+/**
+ * Newest-first pages: ids are random, so the cursor is "<time>|<id>" of the last row and the next page holds
+ * rows strictly before it in (time, id) order.
+ */
+export function timeCursor(at: string, id: string): string {
+  return `${at}|${id}`;
+}
+
+function parseCursor(after: string | undefined): [string | null, string | null] {
+  if (!after) return [null, null];
+  const bar = after.lastIndexOf('|');
+  const at = bar > 0 ? after.slice(0, bar) : '';
+  if (bar <= 0 || !Number.isFinite(Date.parse(at))) throw new DropsyncError('invalid', 'is not a cursor from a previous page', 'after');
+  return [at, after.slice(bar + 1)];
+}
+
 export interface OrderView {
   id: string; storeId: string | null; retailerId: string | null; platformOrderId: string; name: string | null; email: string | null;
   source: string; status: string; holdId: string | null; placedAt: string; committedAt: string; updatedAt: string;
@@ -20,11 +36,12 @@ export async function listOrders(
   supplierId: string,
   q: { storeId?: string; status?: string; retailerId?: string | null; after?: string; limit: number },
 ): Promise<OrderView[]> {
+  const [afterAt, afterId] = parseCursor(q.after);
   const orders = await db.query<OrderDbRow>(
     `select * from orders where supplier_id = $1 and ($2::text is null or store_id = $2) and ($3::text is null or status = $3)
-        and ($4::text is null or retailer_id = $4) and ($5::text is null or id < $5)
-      order by id desc limit $6`,
-    [supplierId, q.storeId ?? null, q.status ?? null, q.retailerId ?? null, q.after ?? null, q.limit],
+        and ($4::text is null or retailer_id = $4) and ($5::timestamptz is null or (committed_at, id) < ($5::timestamptz, $6::text))
+      order by committed_at desc, id desc limit $7`,
+    [supplierId, q.storeId ?? null, q.status ?? null, q.retailerId ?? null, afterAt, afterId, q.limit],
   );
   return withLines(db, orders);
 }
@@ -69,10 +86,11 @@ const toHold = (h: HoldDbRow): HoldRow => ({
 });
 
 export async function listHolds(db: Db, supplierId: string, q: { status?: string; sku?: string; after?: string; limit: number }): Promise<HoldRow[]> {
+  const [afterAt, afterId] = parseCursor(q.after);
   const rows = await db.query<HoldDbRow>(
     `select * from holds where supplier_id = $1 and ($2::text is null or status = $2) and ($3::text is null or sku = $3)
-        and ($4::text is null or id < $4) order by id desc limit $5`,
-    [supplierId, q.status ?? null, q.sku ?? null, q.after ?? null, q.limit],
+        and ($4::timestamptz is null or (created_at, id) < ($4::timestamptz, $5::text)) order by created_at desc, id desc limit $6`,
+    [supplierId, q.status ?? null, q.sku ?? null, afterAt, afterId, q.limit],
   );
   return rows.map(toHold);
 }
@@ -103,9 +121,11 @@ export async function listConflicts(
 ): Promise<{ items: ConflictView[]; totalCount: number; totalCost: number }> {
   const params = [supplierId, q.status ?? null, q.storeId ?? null, q.retailerId ?? null];
   const where = `supplier_id = $1 and ($2::text is null or status = $2) and ($3::text is null or store_id = $3) and ($4::text is null or retailer_id = $4)`;
+  const [afterAt, afterId] = parseCursor(q.after);
   const rows = await db.query<ConflictDbRow>(
-    `select * from conflicts where ${where} and ($5::text is null or id < $5) order by id desc limit $6`,
-    [...params, q.after ?? null, q.limit],
+    `select * from conflicts where ${where} and ($5::timestamptz is null or (created_at, id) < ($5::timestamptz, $6::text))
+      order by created_at desc, id desc limit $7`,
+    [...params, afterAt, afterId, q.limit],
   );
   const totals = await db.query<{ n: number; cost: number | string | null }>(`select count(*)::int as n, sum(cost) as cost from conflicts where ${where}`, params);
   return { items: rows.map(toConflict), totalCount: totals[0]?.n ?? 0, totalCost: Number(totals[0]?.cost ?? 0) };
