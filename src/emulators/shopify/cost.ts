@@ -58,7 +58,8 @@ export function operationCost(
     if (!def) continue;
     const value = data === undefined ? undefined : data?.[responseKey(field)];
     if (op.operation === 'mutation') {
-      total += MUTATION_COST + (field.selectionSet ? selectionCost(ctx, def.type, field.selectionSet, value) : 0);
+      // The payload object itself is part of the mutation's 10; what it selects is priced on top.
+      total += MUTATION_COST + (field.selectionSet ? Math.max(0, selectionCost(ctx, def.type, field.selectionSet, value) - 1) : 0);
     } else {
       total += fieldCost(ctx, def, field, value, data !== undefined);
     }

@@ -13,6 +13,7 @@ import type { DeliveryLogEntry, WebhookKnobs } from './types.ts';
 /** Minutes between attempts: 1+2+4+8+16+32+64+113 = 240 (Shopify says 8 retries over 4 hours, no schedule). */
 export const RETRY_DELAYS_MS = [1, 2, 4, 8, 16, 32, 64, 113].map((m) => m * 60_000);
 export const ANSWER_TIMEOUT_MS = 5_000;
+const MIN_SCALED_TIMEOUT_MS = 100;
 
 export interface WebhookIdentity {
   shopDomain: string;
@@ -104,7 +105,8 @@ export class WebhookDispatcher {
     if (this.closed) return;
     const ctrl = new AbortController();
     this.inflight.add(ctrl);
-    const timeout = setTimeout(() => ctrl.abort(), ANSWER_TIMEOUT_MS * this.knobs.timeScale);
+    // Scaled like the retries, but never under 100 ms so a loopback receiver can still answer in time.
+    const timeout = setTimeout(() => ctrl.abort(), Math.max(MIN_SCALED_TIMEOUT_MS, ANSWER_TIMEOUT_MS * this.knobs.timeScale));
     let status: DeliveryLogEntry['status'];
     try {
       const res = await fetch(d.callbackUrl, {
