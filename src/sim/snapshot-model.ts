@@ -162,7 +162,7 @@ export function runSnapshotLevel(workload: Workload, level: SyncLevel, rng: Rng)
   }
   return {
     level,
-    method: plan.kind === 'push' ? 'snapshot model, push delay' : 'snapshot model',
+    method: plan.kind === 'push' ? 'snapshot model: allocateSku on the numbers as of one push delay ago' : "snapshot model: allocateSku on each store's last synced numbers",
     syncSeconds: plan.seconds,
     ...total,
   };

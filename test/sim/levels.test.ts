@@ -132,14 +132,19 @@ function eager(sku: SkuStream, allocation: SimAllocation, plan: SyncPlan, retail
 test('property: the lazy snapshot model equals an eager event-by-event replay of periodic syncs', () => {
   const HOUR = 3600;
   const horizon = 10 * 24 * HOUR;
-  const time = fc.double({ min: 0, max: horizon - 1, noNaN: true });
+  // Whole seconds for changes and syncs, half seconds for orders: simultaneous order and sync have no
+  // meaning in continuous time (the generator never makes them), so the property leaves them out too.
+  const second = fc.integer({ min: 0, max: horizon - 1 });
   fc.assert(
     fc.property(
       fc.integer({ min: 0, max: 30 }),
-      fc.array(fc.record({ at: time, delta: fc.integer({ min: -4, max: 6 }) }), { maxLength: 60 }),
-      fc.array(fc.record({ at: time, retailer: fc.integer({ min: 0, max: 2 }), quantity: fc.integer({ min: 1, max: 3 }) }), { maxLength: 25 }),
-      fc.array(fc.double({ min: HOUR, max: 48 * HOUR, noNaN: true }), { minLength: 3, maxLength: 3 }),
-      fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 3, maxLength: 3 }),
+      fc.array(fc.record({ at: second, delta: fc.integer({ min: -4, max: 6 }) }), { maxLength: 60 }),
+      fc.uniqueArray(fc.record({ at: second, retailer: fc.integer({ min: 0, max: 2 }), quantity: fc.integer({ min: 1, max: 3 }) }), {
+        maxLength: 25,
+        selector: (o) => o.at,
+      }),
+      fc.array(fc.integer({ min: HOUR, max: 48 * HOUR }), { minLength: 3, maxLength: 3 }),
+      fc.array(fc.integer({ min: 0, max: 48 * HOUR }), { minLength: 3, maxLength: 3 }),
       fc.constantFrom(...STRATEGIES),
       fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
       (initial, rawEvents, rawOrders, intervals, phases, strategy: Strategy, reserve) => {
@@ -152,8 +157,9 @@ test('property: the lazy snapshot model equals an eager event-by-event replay of
             level += delta;
             return { at: e.at, delta, reason: 'sale' as const };
           });
-        const sku: SkuStream = { sku: 'S', initialOnHand: initial, referenceStock: 30, events, orders: rawOrders.sort((a, b) => a.at - b.at) };
-        const plan: SyncPlan = { kind: 'periodic', seconds: intervals, phase: phases.map((p, i) => p * intervals[i]!) };
+        const orders = rawOrders.map((o) => ({ ...o, at: o.at + 0.5 })).sort((a, b) => a.at - b.at);
+        const sku: SkuStream = { sku: 'S', initialOnHand: initial, referenceStock: 30, events, orders };
+        const plan: SyncPlan = { kind: 'periodic', seconds: intervals, phase: phases.map((p, i) => p % intervals[i]!) };
         const allocation: SimAllocation = { strategy, deactivationThreshold: 0, ...(reserve !== undefined ? { ownReserve: { percent: reserve } } : {}) };
         const retailers = [
           { id: 'A', floor: 4, ceiling: 12, tier: 1, velocity: 2, historyDays: 90 },
