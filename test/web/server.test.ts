@@ -107,6 +107,12 @@ describe('web plugin: dashboard data', () => {
     const [row] = (res.json() as { skus: { before: { shown: Record<string, number> }; after: { shown: Record<string, number>; strategy: string } }[] }).skus;
     assert.deepEqual(row!.before.shown, { alpha: 200, beta: 150 });
     assert.deepEqual(row!.after.shown, { alpha: 150, beta: 150 });
+    const home = await h.app.inject({
+      method: 'POST', url: '/web/preview', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { edits: [{ scope: 'category', scopeKey: 'home', kind: 'threshold', value: 20 }], category: 'home' },
+    });
+    const homeRows = (home.json() as { skus: { sku: string; before: { deactivated: boolean }; after: { deactivated: boolean } }[] }).skus;
+    assert.deepEqual(homeRows.map((s) => [s.sku, s.before.deactivated, s.after.deactivated]), [['MUG', false, true]]);
     const rules = (await h.db.query(`select value from rules where kind = 'strategy'`)) as { value: unknown }[];
     assert.deepEqual(rules[0]!.value, { strategy: 'hybrid' });
   });

@@ -35,6 +35,7 @@ const previewSchema = {
       },
     },
     skus: { type: 'array', maxItems: 25, items: { type: 'string' } },
+    category: { type: 'string', maxLength: 200 },
     search: { type: 'string', maxLength: 200 },
   },
 };
@@ -84,7 +85,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps, sessions:
     if (!requireAdmin(request, reply)) return reply;
     const body = request.body as Partial<PreviewInput>;
     try {
-      return await preview(db, clock, supplierOf(request), { edits: body.edits ?? [], retailerEdits: body.retailerEdits ?? [], ...(body.skus ? { skus: body.skus } : {}), ...(body.search !== undefined ? { search: body.search } : {}) });
+      return await preview(db, clock, supplierOf(request), { edits: body.edits ?? [], retailerEdits: body.retailerEdits ?? [], ...(body.skus ? { skus: body.skus } : {}), ...(body.category !== undefined ? { category: body.category } : {}), ...(body.search !== undefined ? { search: body.search } : {}) });
     } catch (err) {
       return fail(reply, err);
     }

@@ -106,6 +106,8 @@ export interface PreviewInput {
   edits: RuleEdit[];
   retailerEdits: RetailerRuleEdit[];
   skus?: string[];
+  /** Preview the SKUs of this category (for category-scope edits). */
+  category?: string;
   search?: string;
 }
 
@@ -123,6 +125,10 @@ export async function preview(db: Db, clock: Clock, supplierId: string, input: P
     rows = await db.query<SkuRow>(
       `select sku, name, category, listed, on_hand, committed, held, velocity, updated_at from skus
         where supplier_id = $1 and sku = any($2::text[]) order by sku limit 25`, [supplierId, input.skus]);
+  } else if (input.category !== undefined) {
+    rows = await db.query<SkuRow>(
+      `select sku, name, category, listed, on_hand, committed, held, velocity, updated_at from skus
+        where supplier_id = $1 and category = $2 order by sku limit 25`, [supplierId, input.category]);
   } else {
     rows = await searchSkus(db, supplierId, input.search ?? '', 25, 0);
   }

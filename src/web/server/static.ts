@@ -18,7 +18,9 @@ const CLIENT_DIR = resolve(HERE, '../client');
 /** Newest modification time of any file under `dir` (the client sources are a few dozen files). */
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+  // An install without the client sources can only serve what was built.
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
     if (!entry.isFile()) continue;
     const s = await stat(join(entry.parentPath, entry.name));
     if (s.mtimeMs > newest) newest = s.mtimeMs;

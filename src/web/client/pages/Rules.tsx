@@ -82,7 +82,7 @@ export function RulesPageView() {
     if (scope !== 'global' && !scopeKey) { setMsg({ tone: 'error', text: `Choose a ${scope} first.` }); return; }
     setBusy(true); setMsg(undefined);
     try {
-      const target = scope === 'sku' ? { skus: [scopeKey] } : scope === 'category' ? { search: scopeKey } : {};
+      const target = scope === 'sku' ? { skus: [scopeKey] } : scope === 'category' ? { category: scopeKey } : {};
       setPreview(await api.post<Preview>('/web/preview', { ...edits, ...target }));
     } catch (err) {
       setMsg({ tone: 'error', text: err instanceof ApiError && err.field ? `${err.field}: ${err.message}` : String((err as Error).message) });
@@ -111,8 +111,10 @@ export function RulesPageView() {
   };
 
   const set = (patch: Partial<Form>) => { setForm((f) => (f ? { ...f, ...patch } : f)); setPreview(undefined); };
-  const setR = (id: string, patch: Partial<Form['retailers'][string]>) =>
+  const setR = (id: string, patch: Partial<Form['retailers'][string]>) => {
     setForm((f) => (f ? { ...f, retailers: { ...f.retailers, [id]: { ...f.retailers[id]!, ...patch } } } : f));
+    setPreview(undefined);
+  };
 
   return (
     <Page title="Rules" error={error}>

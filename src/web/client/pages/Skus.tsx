@@ -21,6 +21,7 @@ export function SkusPage() {
         <label htmlFor="sku-search">Search</label>
         <input id="sku-search" type="search" placeholder="SKU, name or category" value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
+      {data && data.skus.length === 200 ? <p className="muted small">Showing the first 200 SKUs; search to narrow down.</p> : null}
       {!data ? <p className="loading">Loading…</p> : data.skus.length === 0 ? <Empty>No SKUs match.</Empty> : (
         <div className="table-wrap">
           <table className="dense">
