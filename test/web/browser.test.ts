@@ -204,6 +204,24 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     }
   });
 
+  it('works from the keyboard: skip link first, visible focus, Enter follows a nav link', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await signInAs(context, stack.adminKey);
+      await p.keyboard.press('Tab');
+      assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+      await p.keyboard.press('Tab');
+      await p.keyboard.press('Tab');
+      assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'SKUs');
+      const outline = await p.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      assert.notEqual(outline, 'none');
+      await p.keyboard.press('Enter');
+      await p.getByRole('heading', { name: 'SKUs' }).waitFor({ timeout: WAIT });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits a phone screen', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     try {
