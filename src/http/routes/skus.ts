@@ -44,6 +44,7 @@ export function skuRoutes(app: FastifyInstance, deps: RouteDeps): void {
     schema: {
       tags: ['skus'], summary: 'Import SKUs from CSV (sku,name,category,listed): each row on its own, bad rows reported',
       description: 'Send the CSV as text/csv, or JSON {"csv": "..."}. Existing SKUs are updated (name, category, listed).',
+      consumes: ['text/csv', 'application/json'],
       body: {
         anyOf: [
           { type: 'string', minLength: 1 },

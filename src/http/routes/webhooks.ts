@@ -31,6 +31,7 @@ const errorRef = { $ref: 'Error#' } as const;
 function schema(platform: string, description: string) {
   return {
     tags: ['webhooks'], summary: `${platform} webhook deliveries for one store`, description, security: [],
+    consumes: ['application/json', 'application/x-www-form-urlencoded'],
     params,
     body: { description: 'The platform payload, checked against the signature header over the raw bytes' },
     response: { 200: Ack, '4xx': errorRef, '5xx': errorRef },
