@@ -77,15 +77,34 @@ export interface PluginHarness extends Seeded {
   close(): Promise<void>;
 }
 
-/** A bare Fastify with only the dashboard plugin, over seeded PGlite, with an EventEmitter standing in for the engine. */
-export async function pluginHarness(extra: Partial<WebDeps> = {}): Promise<PluginHarness> {
-  const db = await openDatabase();
+/** Opens a fresh database: PGlite in memory, or a new schema on the Postgres server (dropped on close). */
+export type OpenTestDb = () => Promise<{ db: Db; drop: () => Promise<void> } | null>;
+
+export const pglite: OpenTestDb = async () => ({ db: await openDatabase(), drop: async () => {} });
+
+export const postgresServer: OpenTestDb = async () => {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `web_test_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  let db: Db;
+  try {
+    db = await openDatabase({ databaseUrl: url, schema, poolSize: 3 });
+  } catch {
+    return null;
+  }
+  return { db, drop: async () => { await db.query(`drop schema if exists ${schema} cascade`); } };
+};
+
+/** A bare Fastify with only the dashboard plugin, over a seeded database, with an EventEmitter standing in for the engine. */
+export async function pluginHarness(extra: Partial<WebDeps> = {}, open: OpenTestDb = pglite): Promise<PluginHarness | null> {
+  const opened = await open();
+  if (!opened) return null;
+  const { db, drop } = opened;
   const seeded = await seed(db);
   const engine = new EventEmitter();
   const app = Fastify({ logger: false });
   registerWeb(app, { db, clock: { now: () => NOW }, engine, ...extra });
   await app.ready();
-  return { ...seeded, app, engine, close: async () => { await app.close(); await db.close(); } };
+  return { ...seeded, app, engine, close: async () => { await app.close(); await drop(); await db.close(); } };
 }
 
 /** Signs in through the real endpoint; returns the cookie header and CSRF token. */

@@ -3,10 +3,13 @@ import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import { visibleEvent } from '../../src/web/server/events.ts';
 import { isReserved } from '../../src/web/index.ts';
-import { pluginHarness, signIn, type PluginHarness } from './fixture.ts';
+import { pluginHarness as openHarness, pglite, postgresServer, signIn, type OpenTestDb, type PluginHarness } from './fixture.ts';
+
+/** PGlite harness; never null. */
+const pluginHarness = async (extra = {}) => (await openHarness(extra))!;
 
 describe('web plugin: sessions and CSRF', () => {
   let h: PluginHarness;
@@ -59,11 +62,19 @@ describe('web plugin: sessions and CSRF', () => {
   });
 });
 
-describe('web plugin: dashboard data', () => {
+function dataSuite(name: string, open: OpenTestDb): void {
+describe(name, () => {
   let h: PluginHarness;
   let admin: { cookie: string; csrf: string };
-  before(async () => { h = await pluginHarness(); admin = await signIn(h.app, h.adminKey); });
-  after(async () => { await h.close(); });
+  let unreachable = false;
+  before(async () => {
+    const opened = await openHarness({}, open);
+    if (!opened) { unreachable = true; return; }
+    h = opened;
+    admin = await signIn(h.app, h.adminKey);
+  });
+  after(async () => { await h?.close(); });
+  const it = (title: string, fn: () => Promise<void>) => test(title, async (t) => (unreachable ? t.skip('Postgres server unreachable') : fn()));
   const get = (url: string, s = admin) => h.app.inject({ url, headers: { cookie: s.cookie } });
 
   it('overview: per-store lag, sync level, webhook rate, oversells this month', async () => {
@@ -166,6 +177,10 @@ describe('web plugin: dashboard data', () => {
     assert.ok(problems.some((p) => p.kind === 'case_mismatch' && p.sku === 'tee-m'));
   });
 });
+}
+
+dataSuite('web plugin: dashboard data (PGlite)', pglite);
+dataSuite('web plugin: dashboard data (Postgres server)', postgresServer);
 
 describe('web plugin: live events', () => {
   it('shows each session only its own supplier, and a retailer only its own stores and orders', async () => {
