@@ -30,6 +30,15 @@ test('demo: every store receives dropsync\'s numbers for every SKU it lists, the
     await within(demo.initialSync, 120, 'the initial sync');
     for (const store of demo.stores) assert.equal(store.unsynced(), 0, store.name);
 
+    // The same, read over each emulator's HTTP control API: no listed SKU still shows its stale level (> 1000).
+    for (const store of demo.stores) {
+      const path = store.platform === 'shopify' ? '/_control/levels' : '/_control/stock';
+      const rows = (await (await fetch(store.url + path)).json()) as { sku: string; available?: number; stockQuantity?: number | null }[];
+      const levels = rows.filter((r) => r.sku.startsWith('DS-') && !r.sku.endsWith('-P')).map((r) => r.available ?? r.stockQuantity ?? 0);
+      assert.equal(levels.length, store.listed, store.name);
+      assert.ok(levels.every((q) => q >= 0 && q < 1000), `${store.name}: ${levels.join(',')}`);
+    }
+
     // What each store shows (read through the emulators) is what dropsync says it should show.
     const headers = { authorization: `Bearer ${demo.adminKey}` };
     const skus = (await (await fetch(`${demo.url}/v1/skus?limit=100`, { headers })).json()) as { sku: string }[] | { items: { sku: string }[] };
