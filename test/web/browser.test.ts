@@ -107,6 +107,9 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.ok((await page.locator('table.dense tbody tr').count()) >= 2);
     await page.locator('canvas').first().waitFor();
     await shot(page, 'sku-detail');
+    await page.getByRole('link', { name: "Edit this SKU's rules" }).click();
+    await page.getByLabel('SKU', { exact: true }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByLabel('SKU', { exact: true }).inputValue(), 'TEE-M');
   });
 
   it('edits a rule, previews the allocation, then saves it', async () => {

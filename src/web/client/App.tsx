@@ -63,7 +63,7 @@ function SignIn(props: { onSignedIn: (p: Principal) => void }) {
 }
 
 function Shell(props: { principal: Principal; onSignOut: () => void }) {
-  const { path } = useLocation();
+  const { path, query } = useLocation();
   const live = useLiveStatus();
   const admin = props.principal.kind === 'admin';
   const nav = admin ? ADMIN_NAV : RETAILER_NAV;
@@ -87,7 +87,8 @@ function Shell(props: { principal: Principal; onSignOut: () => void }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Route path={path} admin={admin} />
+        {/* Keyed by the full URL so a page opened with different query parameters starts afresh. */}
+        <Route key={path + query.toString()} path={path} admin={admin} />
       </main>
     </div>
   );

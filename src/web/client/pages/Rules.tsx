@@ -50,8 +50,10 @@ function stored(f: Form) {
 
 export function RulesPageView() {
   const { data, error, reload } = useLiveData(() => api.get<RulesPage>('/web/api/rules'), [], []);
-  const [scope, setScope] = useState<Scope>('global');
-  const [key, setKey] = useState('');
+  // /rules?scope=sku&key=TEE-M opens the editor at that scope (the SKU page links here).
+  const initial = new URLSearchParams(location.search);
+  const [scope, setScope] = useState<Scope>(((s) => (s === 'category' || s === 'sku' ? s : 'global'))(initial.get('scope')));
+  const [key, setKey] = useState(initial.get('key') ?? '');
   const [form, setForm] = useState<Form>();
   const [preview, setPreview] = useState<Preview>();
   const [msg, setMsg] = useState<{ tone: 'error' | 'ok'; text: string }>();

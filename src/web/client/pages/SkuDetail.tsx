@@ -36,7 +36,10 @@ export function SkuDetailPage(props: { sku: string }) {
   ] as const : [];
 
   return (
-    <Page title={`SKU ${props.sku}`} error={error} actions={<Link href="/skus">All SKUs</Link>}>
+    <Page title={`SKU ${props.sku}`} error={error} actions={<>
+      <Link href={`/rules?scope=sku&key=${encodeURIComponent(props.sku)}`}>Edit this SKU's rules</Link>{' · '}
+      <Link href="/skus">All SKUs</Link>
+    </>}>
       {!data ? <p className="loading">Loading…</p> : (
         <>
           <p className="muted">{[data.name, data.category && `category ${data.category}`, `velocity ${fmt(data.velocity, 2)}/day`].filter(Boolean).join(' · ')}
