@@ -125,6 +125,7 @@ export async function createHttpApp(rt: Runtime, opts: { logger?: FastifyBaseLog
     sealer: rt.sealer,
     ...(opts.logger ? { logger: opts.logger } : {}),
     metrics: async () => ({ contentType: engineMetrics.registry.contentType, body: await engineMetrics.registry.metrics() }),
+    metricsRegistry: engineMetrics.registry,
     ...(opts.web === false ? {} : { extend: (app: FastifyInstance) => mountWeb(app, rt) }),
   });
 }

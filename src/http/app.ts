@@ -11,6 +11,7 @@ import { installAuth } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { installHttpMetrics } from './metrics.ts';
 import type { BuildAppOptions } from './types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -49,6 +50,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   installErrorHandling(app);
   installBodyParsers(app, bodyLimit);
   installAuth(app, opts.db);
+  if (opts.metricsRegistry) installHttpMetrics(app, opts.metricsRegistry);
   app.addSchema(ErrorSchema);
   app.setValidatorCompiler(createValidatorCompiler());
 

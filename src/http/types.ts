@@ -7,6 +7,7 @@
  * - engine: the part of src/engine the API calls (HttpEngine); src/app.ts adapts the real engine to it.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import type { Principal } from '../store/admin/types.ts';
@@ -29,6 +30,8 @@ export interface BuildAppOptions {
   maxEventsPerRequest?: number;
   /** Prometheus text exposition for /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Where request count/latency metrics are registered (normally the engine's registry, served at /metrics). */
+  metricsRegistry?: Registry;
   version?: string;
   /** Mounts more routes (e.g. the dashboard at `/`) before the app is made ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;

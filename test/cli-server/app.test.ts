@@ -35,6 +35,10 @@ test('embedded runtime: key file 0600, one bootstrap, API 404s keep the JSON sha
       const s = (await app.inject({ method: 'POST', url: '/v1/stores', headers: auth, payload: { retailerId: r.id, platform: 'test', name: 'S', credentials: { token: 't0k' } } })).json();
       const raw = await rt.db.query<{ credentials: string }>(`select credentials from stores where id = $1`, [s.id]);
       assert.deepEqual(rt.sealer.open(raw[0]!.credentials), { token: 't0k' });
+      // Request metrics by route pattern, next to the engine's.
+      const after = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(after, /dropsync_http_requests_total\{method="POST",route="\/v1\/retailers",status="201"\} 1/);
+      assert.match(after, /dropsync_http_request_seconds_bucket/);
     } finally {
       await app.close();
     }
