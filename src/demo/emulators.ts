@@ -20,6 +20,7 @@ export function shows(store: RunningStore, sku: string): number | undefined {
 /** A shopper buys; false when the store refuses (it shows too few units). */
 export function buy(store: RunningStore, sku: string, quantity: number, email: string): boolean {
   try {
+    // Two branches because the two control surfaces are different types with the same call.
     if (store.platform === 'shopify') store.emulator.control.placeOrder({ lines: [{ sku, quantity }], email });
     else store.emulator.control.placeOrder({ lines: [{ sku, quantity }], email });
     return true;

@@ -19,6 +19,8 @@ import { shows, startStores, type RunningStore } from './emulators.ts';
 import { startLoad, type Load, type StockEventBody } from './load.ts';
 import type { DemoHandle, DemoOptions, DemoStats, DemoStoreInfo } from './types.ts';
 
+const INITIAL_SYNC_PATIENCE_MS = 60_000;
+
 type Api = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 
 function apiClient(baseUrl: string, key: string): Api {
@@ -135,11 +137,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
 
     const stats: DemoStats = { stockEvents: 0, shopperOrders: 0, shopperTurnedAway: 0, errors: 0 };
     let load: Load | null = null;
-    void initialSync.then(({ seconds }) => {
-      if (stopped) return;
-      const listings = infos.reduce((n, s) => n + s.listed, 0);
-      log(`initial sync: ${listings} listings on ${infos.length} stores show dropsync's numbers after ${seconds.toFixed(1)} s`);
-      if (opts.load === false) return;
+    const beginLoad = (): void => {
+      if (stopped || load || opts.load === false) return;
       load = startLoad({
         clock,
         rng: createRng(seed).fork(7),
@@ -152,7 +151,20 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
         onError: (err) => log(`load: ${err instanceof Error ? err.message : String(err)}`),
       });
       log('load running: own-channel sales, returns and receiving through the API; shoppers buying on the four stores');
+    };
+    void initialSync.then(({ seconds }) => {
+      if (stopped) return;
+      const listings = infos.reduce((n, s) => n + s.listed, 0);
+      log(`initial sync: ${listings} listings on ${infos.length} stores show dropsync's numbers after ${seconds.toFixed(1)} s`);
+      beginLoad();
     });
+    // A store that cannot be synced shows up unhealthy on the dashboard; the others still get their load.
+    const syncWatch = setTimeout(() => {
+      const behind = infos.filter((s) => s.unsynced() > 0).map((s) => `${s.name} (${s.unsynced()} SKUs)`);
+      if (stopped || behind.length === 0) return;
+      log(`initial sync incomplete after ${INITIAL_SYNC_PATIENCE_MS / 1000} s: ${behind.join(', ')} still show their old numbers; starting the load anyway`);
+      beginLoad();
+    }, INITIAL_SYNC_PATIENCE_MS);
 
     log('');
     log(`  Dashboard:  ${url}/`);
@@ -169,6 +181,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         stopped = true;
+        clearTimeout(syncWatch);
         if (timer) clearTimeout(timer);
         const running = load as Load | null;
         if (running) await running.stop();
