@@ -202,6 +202,32 @@ export function configSuite(name: string, make: () => Promise<TestCtx | null>): 
       assert.deepEqual(rules.map((x: { scope: string; key: string }) => `${x.scope}:${x.key}`), ['global:', 'category:tees', 'sku:RC-1']);
     });
 
+    test('listings batch: a result per item, one recompute; a malformed item refuses the request', async (c) => {
+      if (skip) return c.skip('database unreachable');
+      const r = await retailer('Batch');
+      const s = (await t.req({ method: 'POST', url: '/v1/stores', payload: { retailerId: r.id, platform: 'test', name: 'B' } })).json();
+      for (const sku of ['LB-1', 'LB-2']) await t.req({ method: 'POST', url: '/v1/skus', payload: { sku } });
+      const bad = await t.req({ method: 'POST', url: '/v1/listings/batch', payload: { listings: [{ storeId: s.id, sku: 'LB-1', externalId: 'a' }, { storeId: s.id, sku: 'LB-2' }] } });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error.field, 'listings[1].externalId');
+      assert.equal((await t.req({ method: 'GET', url: `/v1/listings?storeId=${s.id}` })).json().items.length, 0, 'nothing created');
+      t.recomputes.length = 0;
+      const ok = await t.req({
+        method: 'POST', url: '/v1/listings/batch',
+        payload: { listings: [
+          { storeId: s.id, sku: 'LB-1', externalId: 'a' },
+          { storeId: s.id, sku: 'LB-9', externalId: 'b' },
+          { storeId: s.id, sku: 'LB-2', externalId: 'a' },
+          { storeId: s.id, sku: ' LB-2 ', externalId: 'c' },
+        ] },
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+      const out = ok.json();
+      assert.deepEqual([out.created, out.failed], [2, 2]);
+      assert.deepEqual(out.results.map((x: { ok: boolean; error?: { field: string } }) => (x.ok ? 'ok' : x.error!.field)), ['ok', 'listings[1].sku', 'listings[2].externalId', 'ok']);
+      assert.deepEqual(t.recomputes.map((x) => x.skus), [['LB-1', 'LB-2']]);
+    });
+
     test('SKU CSV import: a bad row is reported by line and field, the rest are imported', async (c) => {
       if (skip) return c.skip('database unreachable');
       const csv = 'sku,name,category,listed\nIMP-1,Shirt,tees,true\n  ,No code,tees,\nIMP-2,"Mug, large",mugs,maybe\nIMP-3,"Cap ""red""",caps,no\n';
