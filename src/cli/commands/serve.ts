@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { bootstrap, createHttpApp, openRuntime } from '../../app.ts';
 import { invalid } from '../../domain/errors.ts';
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 interface ServeOptions { port: string; host: string; data?: string; web: boolean; logLevel: string; supplierName: string }
 
 export function register(program: Command): void {
@@ -37,7 +39,11 @@ export function register(program: Command): void {
         stopping = true;
         logger.info({ signal }, 'stopping');
         try {
-          await app.close();
+          // In-flight requests get a grace period; long-lived streams (dashboard live events) must not hold us up.
+          let timer: NodeJS.Timeout | undefined;
+          const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); });
+          await Promise.race([app.close(), grace]);
+          clearTimeout(timer);
           await rt.close();
         } finally {
           logger.flush();
