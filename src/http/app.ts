@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { DropsyncError } from '../domain/errors.ts';
-import { installAuth } from './auth.ts';
+import { installAuth, installSecurityHeaders } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -50,6 +50,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   installErrorHandling(app);
   installBodyParsers(app, bodyLimit);
   installAuth(app, opts.db);
+  installSecurityHeaders(app);
   if (opts.metricsRegistry) installHttpMetrics(app, opts.metricsRegistry);
   app.addSchema(ErrorSchema);
   app.setValidatorCompiler(createValidatorCompiler());

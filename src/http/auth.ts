@@ -29,6 +29,17 @@ export function installAuth(app: FastifyInstance, db: Db): void {
   });
 }
 
+/** API answers may carry secrets (a new key is shown once): never cache them, never sniff their type. */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/v1/') || request.url.startsWith('/webhooks/')) {
+      reply.header('cache-control', 'no-store');
+      reply.header('x-content-type-options', 'nosniff');
+    }
+    return payload;
+  });
+}
+
 /** The authenticated caller; routes behind auth always have one. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new DropsyncError('unauthorized', 'not authenticated', 'authorization');

@@ -41,6 +41,7 @@ export function configSuite(name: string, make: () => Promise<TestCtx | null>): 
       assert.equal(created.statusCode, 201);
       const { key, apiKey } = created.json();
       assert.match(key, /^dsk_/);
+      assert.equal(created.headers['cache-control'], 'no-store', 'a response carrying a key must not be cached');
       assert.equal((await t.req({ method: 'GET', url: '/v1/me', key })).json().kind, 'admin');
       assert.equal((await t.req({ method: 'DELETE', url: `/v1/keys/${apiKey.id}` })).statusCode, 200);
       assert.equal((await t.req({ method: 'GET', url: '/v1/me', key })).statusCode, 401);
