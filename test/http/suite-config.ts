@@ -92,6 +92,24 @@ export function configSuite(name: string, make: () => Promise<TestCtx | null>): 
         const r = await t.req({ method, url, key: token, payload: {} });
         assert.equal(r.statusCode, 403, `${method} ${url}`);
       }
+      // Self-service: a retailer connects and edits its own stores and maps its own items, nobody else's.
+      const own = await t.req({ method: 'POST', url: '/v1/stores', key: token, payload: { retailerId: a.id, platform: 'test', name: 'Alpha 2', credentials: { token: 'x' } } });
+      assert.equal(own.statusCode, 201, own.body);
+      const theirs = await t.req({ method: 'POST', url: '/v1/stores', key: token, payload: { retailerId: b.id, platform: 'test', name: 'Sneaky' } });
+      assert.equal(theirs.statusCode, 404);
+      assert.equal(theirs.json().error.field, 'retailerId');
+      assert.equal((await t.req({ method: 'PATCH', url: `/v1/stores/${own.json().id}`, key: token, payload: { name: 'Alpha two' } })).json().name, 'Alpha two');
+      assert.equal((await t.req({ method: 'PATCH', url: `/v1/stores/${stores[b.id]}`, key: token, payload: { name: 'Hijacked' } })).statusCode, 404);
+      assert.equal((await t.req({ method: 'GET', url: `/v1/stores/${stores[b.id]}` })).json().name, `${b.id} shop`, 'unchanged');
+      await t.req({ method: 'POST', url: '/v1/skus', payload: { sku: 'SELF-1' } });
+      assert.equal((await t.req({ method: 'POST', url: '/v1/listings', key: token, payload: { storeId: own.json().id, sku: 'SELF-1', externalId: 'i1' } })).statusCode, 201);
+      const foreign = await t.req({ method: 'POST', url: '/v1/listings', key: token, payload: { storeId: stores[b.id], sku: 'SELF-1', externalId: 'i1' } });
+      assert.equal(foreign.statusCode, 400);
+      assert.equal(foreign.json().error.field, 'storeId');
+      const batch = (await t.req({ method: 'POST', url: '/v1/listings/batch', key: token, payload: { listings: [{ storeId: stores[b.id], sku: 'SELF-1', externalId: 'i2' }] } })).json();
+      assert.equal(batch.results[0].error.field, 'listings[0].storeId');
+      assert.equal((await t.req({ method: 'DELETE', url: `/v1/stores/${own.json().id}`, key: token })).statusCode, 403);
+
       // The admin sees both.
       assert.equal((await t.req({ method: 'GET', url: `/v1/stores/${stores[b.id]}` })).statusCode, 200);
       assert.equal((await t.req({ method: 'GET', url: '/v1/stores' })).json().length >= 2, true);

@@ -6,7 +6,8 @@ import { idParams, nextCursor, nullable, okSchema, page, pageQuery, responses } 
 import { createListing, deleteListing, getListing, listListings } from '../../store/admin/listings.ts';
 import { normaliseSku } from '../../store/admin/skus.ts';
 import type { Listing } from '../../store/admin/types.ts';
-import { DropsyncError } from '../../domain/errors.ts';
+import { DropsyncError, invalid } from '../../domain/errors.ts';
+import { getStore } from '../../store/admin/stores.ts';
 
 const ListingSchema = {
   type: 'object',
@@ -41,21 +42,30 @@ export function listingRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { items, next: nextCursor(items, q.limit, (l) => l.id) };
   });
 
+  /** A retailer token may map items of its own stores only; other stores look unknown. */
+  const assertOwnStore = async (supplierId: string, scope: string | null, storeId: string, field: string) => {
+    if (scope === null) return;
+    await getStore(deps.db, supplierId, storeId, scope).catch(() => { throw invalid(field, `no store "${storeId}"`); });
+  };
+
   app.post('/v1/listings', {
+    config: { access: 'retailer' },
     schema: {
-      tags: ['listings'], summary: 'Map a SKU to a store item',
+      tags: ['listings'], summary: 'Map a SKU to a store item (a retailer token: on its own stores)',
       body: ListingBody,
       response: responses({ 201: ListingSchema }),
     },
   }, async (request, reply) => {
     const supplierId = principalOf(request).supplierId;
     const b = request.body as { storeId: string; sku: string; externalId: string; externalLocationId?: string | null };
+    await assertOwnStore(supplierId, retailerScope(request), b.storeId, 'storeId');
     const listing = await createListing(deps.db, supplierId, { ...b, sku: normaliseSku(b.sku) }, deps.now());
     await deps.engine.recompute(supplierId, [listing.sku]);
     return reply.status(201).send(listing);
   });
 
   app.post('/v1/listings/batch', {
+    config: { access: 'retailer' },
     schema: {
       tags: ['listings'], summary: `Map up to ${MAX_LISTINGS_PER_BATCH} SKUs to store items; a result per item`,
       description: 'A malformed item refuses the whole request (naming listings[i].field). Otherwise each item is created on its own: an unknown store or SKU, or a duplicate, fails that item only. One recompute covers every created listing.',
@@ -89,6 +99,7 @@ export function listingRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const skus = new Set<string>();
     for (const [index, item] of listings.entries()) {
       try {
+        await assertOwnStore(supplierId, retailerScope(request), item.storeId, 'storeId');
         const listing = await createListing(deps.db, supplierId, { ...item, sku: normaliseSku(item.sku) }, deps.now());
         skus.add(listing.sku);
         results.push({ index, ok: true, listing });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 import { principalOf, retailerScope } from '../auth.ts';
 import { idParams, nullable, okSchema, responses } from '../schemas.ts';
+import { DropsyncError } from '../../domain/errors.ts';
 import { createStore, deleteStore, getStore, listStores, setStorePaused, updateStore } from '../../store/admin/stores.ts';
 
 export const StoreSchema = {
@@ -61,8 +62,9 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.post('/v1/stores', {
+    config: { access: 'retailer' },
     schema: {
-      tags: ['stores'], summary: 'Connect a store',
+      tags: ['stores'], summary: 'Connect a store (a retailer token may connect its own)',
       body: {
         type: 'object', required: ['retailerId', 'platform', 'name'], additionalProperties: false,
         properties: {
@@ -74,6 +76,8 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
   }, async (request, reply) => {
     const b = request.body as { retailerId: string; platform: 'shopify'; name: string; config?: Record<string, unknown>; credentials?: Record<string, string> };
+    const scope = retailerScope(request);
+    if (scope !== null && scope !== b.retailerId) throw new DropsyncError('not_found', `no retailer "${b.retailerId}"`, 'retailerId');
     const store = await createStore(deps.db, principalOf(request).supplierId, {
       retailerId: b.retailerId, platform: b.platform, name: b.name, config: b.config ?? {},
       sealedCredentials: b.credentials ? deps.sealer.seal(b.credentials) : null,
@@ -87,8 +91,9 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }, async (request) => getStore(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id, retailerScope(request)));
 
   app.patch('/v1/stores/:id', {
+    config: { access: 'retailer' },
     schema: {
-      tags: ['stores'], summary: 'Rename a store, change its config, or replace (null: remove) its credentials', params: idParams,
+      tags: ['stores'], summary: 'Rename a store, change its config, or replace (null: remove) its credentials (a retailer token: its own stores)', params: idParams,
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
         properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, config, credentials: { ...credentials, nullable: true } },
@@ -97,6 +102,8 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
   }, async (request) => {
     const { id } = request.params as { id: string };
+    // A retailer token may only touch its own stores; another retailer's store does not exist for it.
+    await getStore(deps.db, principalOf(request).supplierId, id, retailerScope(request));
     const b = request.body as { name?: string; config?: Record<string, unknown>; credentials?: Record<string, string> | null };
     const patch: Parameters<typeof updateStore>[3] = {};
     if (b.name !== undefined) patch.name = b.name;
