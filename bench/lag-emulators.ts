@@ -144,7 +144,9 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
       'Engine on PGlite in memory, real connectors, one emulator per store on 127.0.0.1. Lag = engine commit of a stock `set` ' +
       '-> the emulator store shows the new quantity (in-process read every ~1 ms), one sample per store per event. ' +
       'Ratio = lag p50 / a bare single-item API write to one emulator (same latency, same run): what the engine and ' +
-      'connector add over the platform round trip, including queueing across stores. WooCommerce pushes read back what they wrote.',
+      'connector add over the platform round trip, including queueing across stores. WooCommerce pushes read back what they wrote. ' +
+      'The Shopify emulator applies a write before its latency delay and the WooCommerce one after it, so with latency a Shopify ' +
+      'store can show the number before the connector has its answer (ratio below 1 for one store).',
     measurements,
     notes,
   };
