@@ -1,6 +1,33 @@
 /** `dropsync demo`: everything on one machine, until Ctrl-C or --duration. */
 import type { Command } from 'commander';
+import type { DemoHandle } from '../../demo/index.ts';
 import { integerFlag, numberFlag } from '../parse.ts';
+
+/** One line every few seconds: the load, the conflicts and their cost, and the worst store's sync lag. */
+async function printReport(demo: DemoHandle): Promise<void> {
+  const headers = { authorization: `Bearer ${demo.adminKey}` };
+  const get = async <T>(path: string): Promise<T | null> => {
+    try {
+      const res = await fetch(demo.url + path, { headers });
+      return res.ok ? ((await res.json()) as T) : null;
+    } catch {
+      return null;
+    }
+  };
+  type Lag = { lagP50Ms: number | null; lagP99Ms: number | null };
+  const [conflicts, syncs] = await Promise.all([
+    get<{ totalCount: number; totalCost: number }>('/v1/conflicts?limit=1'),
+    Promise.all(demo.stores.map((st) => get<Lag>(`/v1/stores/${st.storeId}/sync`))),
+  ]);
+  const s = demo.stats;
+  const parts = [`stock events ${s.stockEvents}`, `shopper orders ${s.shopperOrders}`, `sold out ${s.shopperTurnedAway}`];
+  if (conflicts) parts.push(`conflicts ${conflicts.totalCount} ($${conflicts.totalCost})`);
+  const p50 = Math.max(0, ...syncs.map((x) => x?.lagP50Ms ?? 0));
+  const p99 = Math.max(0, ...syncs.map((x) => x?.lagP99Ms ?? 0));
+  if (p99 > 0) parts.push(`sync lag p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms (worst store)`);
+  if (s.errors) parts.push(`errors ${s.errors}`);
+  process.stdout.write(parts.join(', ') + '\n');
+}
 
 export function register(program: Command): void {
   program
@@ -36,16 +63,7 @@ export function register(program: Command): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const report = setInterval(() => {
-        const s = demo.stats;
-        void fetch(`${demo.url}/v1/conflicts?limit=1`, { headers: { authorization: `Bearer ${demo.adminKey}` } })
-          .then(async (res) => (res.ok ? ((await res.json()) as { totalCount?: number; totalCost?: number }) : {}))
-          .catch(() => ({}) as { totalCount?: number; totalCost?: number })
-          .then((c) => {
-            const conflicts = c.totalCount === undefined ? '' : `, conflicts ${c.totalCount} ($${c.totalCost ?? 0})`;
-            process.stdout.write(`stock events ${s.stockEvents}, shopper orders ${s.shopperOrders}, sold out ${s.shopperTurnedAway}${conflicts}${s.errors ? `, errors ${s.errors}` : ''}\n`);
-          });
-      }, 10_000);
+      const report = setInterval(() => void printReport(demo), 10_000);
       await demo.done;
       clearInterval(report);
       process.off('SIGINT', onSignal);
