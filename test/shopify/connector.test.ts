@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => emu.close());
 
-function connector(token = emu.accessToken): Connector {
+function connector(token = emu.accessToken, fetchFn?: typeof fetch): Connector {
   return createShopifyConnector(
     {
       storeId: 's1',
@@ -26,7 +26,7 @@ function connector(token = emu.accessToken): Connector {
       config: { shopDomain: emu.shopDomain, baseUrl: emu.url, locationId: emu.locationId },
       credentials: { accessToken: token, webhookSecret: emu.clientSecret },
     },
-    { clock, sleep: clock.sleep },
+    { clock, sleep: clock.sleep, ...(fetchFn ? { fetch: fetchFn } : {}) },
   );
 }
 
@@ -52,18 +52,44 @@ test('600 items go out in 3 calls of at most 250 and all land', async () => {
   assert.equal(emu.control.available('SKU-00600'), 599 % 37);
 });
 
-test('a retried batch reuses its idempotency key, so Shopify answers from the first result', async () => {
-  const batch = items(['SKU-00001'], () => 5, 0);
-  assert.ok((await conn.push(batch)).items[0]!.ok);
-  emu.control.setLevel({ sku: 'SKU-00001', available: 2 }); // a retailer edit lands in between
-  const again = await conn.push(batch); // the engine retries, e.g. after a lost answer
-  assert.ok(again.items[0]!.ok);
+test('a batch whose answer was lost is retried under the same key, so it is not written twice', async () => {
+  let loseNext = true;
+  const lossy: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (loseNext && String(init?.body).includes('inventorySetQuantities')) {
+      loseNext = false;
+      await res.text();
+      throw new TypeError('socket hang up'); // Shopify wrote it, we never heard back
+    }
+    return res;
+  };
+  const c = connector(emu.accessToken, lossy);
+  const batch = items(['SKU-00001'], () => 5, null);
+  const first = await c.push(batch);
+  assert.equal(first.items[0]!.ok, false);
+  assert.equal(emu.control.available('SKU-00001'), 5, 'the write did land');
+  emu.control.setLevel({ sku: 'SKU-00001', available: 2 }); // a retailer edit lands before the engine retries
+  const keysSeen = () => emu.control.state.idempotency.size;
+  const before = keysSeen();
+  const again = await c.push(batch);
+  assert.ok(again.items[0]!.ok, 'answered from the first result');
+  assert.equal(keysSeen(), before, 'same key as the lost attempt');
   assert.equal(emu.control.available('SKU-00001'), 2, 'replayed, not written twice');
+});
+
+test('the same content pushed again after an answer is a new operation with a new key', async () => {
+  emu.control.setLevel({ sku: 'SKU-00003', available: 10 });
+  const batch = items(['SKU-00003'], () => 5, 10);
+  assert.ok((await conn.push(batch)).items[0]!.ok);
+  emu.control.setLevel({ sku: 'SKU-00003', available: 10 }); // the store moves back to what we compared against
+  assert.ok((await conn.push(batch)).items[0]!.ok);
+  assert.equal(emu.control.available('SKU-00003'), 5, 'written again, not answered from the idempotency cache');
 });
 
 test('a stale compare reports the drift for the moved items and still writes the rest of the batch', async () => {
   const skus = SKUS.slice(100, 350);
-  await conn.push(items(skus, () => 10, null));
+  const setup = await conn.push(items(skus, () => 10, null));
+  assert.ok(setup.items.every((r) => r.ok), JSON.stringify(setup.items.find((r) => !r.ok)));
   emu.control.setLevel({ sku: 'SKU-00150', available: 4 });
   emu.control.setLevel({ sku: 'SKU-00300', available: 0 });
   const res = await politePush(conn, items(skus, () => 12, 10));

@@ -56,7 +56,22 @@ export class ShopifyClient {
   private async post<T>(query: string, variables: Record<string, unknown>): Promise<CallResult<T>> {
     let res: Response;
     try {
-      res = await this.fetchFn(this.endpoint, {
+      res = await this.send(query, variables);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new DropsyncError('upstream', `Shopify unreachable: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
+    }
+    return this.read<T>(res);
+  }
+
+  /**
+   * One POST, retried once when a kept-alive socket turns out to be closed (ECONNRESET before any answer).
+   * Safe for every document we send: pushes carry an idempotency key, and a repeated cancel, discount or
+   * subscription is recognised ("already cancelled", TAKEN, "already been taken").
+   */
+  private async send(query: string, variables: Record<string, unknown>): Promise<Response> {
+    const once = () =>
+      this.fetchFn(this.endpoint, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -66,9 +81,16 @@ export class ShopifyClient {
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
+    try {
+      return await once();
     } catch (err) {
-      throw new DropsyncError('upstream', `Shopify unreachable: ${(err as Error).message}`);
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return once();
+      throw err;
     }
+  }
+
+  private async read<T>(res: Response): Promise<CallResult<T>> {
     if (res.status === 401 || res.status === 403) {
       throw new DropsyncError('unauthorized', `Shopify refused the access token (HTTP ${res.status})`, 'accessToken');
     }

@@ -62,6 +62,9 @@ export async function compensate(client: ShopifyClient, clock: Clock, conflict: 
     if (errs.length === 0) {
       cancelled = true;
       notes.push(`order ${label} cancelled (reason INVENTORY, restocked, refunded, customer notified)`);
+    } else if (errs.every((e) => /already been cancel/i.test(e.message))) {
+      cancelled = true; // our own earlier attempt got through
+      notes.push(`order ${label} was already cancelled`);
     } else {
       notes.push(`orderCancel failed: ${errs.map((e) => `${e.code ?? ''} ${e.message}`.trim()).join('; ')}`);
     }

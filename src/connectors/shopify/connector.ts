@@ -6,7 +6,7 @@ import { compensate } from './compensate.ts';
 import { SET_QUANTITIES_COST } from './documents.ts';
 import { readAllLevels, readLevelsById } from './levels.ts';
 import { fetchOrders } from './orders.ts';
-import { MAX_BATCH, pushQuantities } from './push.ts';
+import { KeyBook, MAX_BATCH, pushQuantities } from './push.ts';
 import { DEFAULT_SHOPIFY_API_VERSION, type ShopifyConfig } from './types.ts';
 
 export interface ShopifyConnectorDeps extends ConnectorDeps {
@@ -46,10 +46,11 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
+  const keys = new KeyBook();
   return {
     platform: 'shopify',
     maxBatch: MAX_BATCH,
-    push: (items) => pushQuantities(client, deps.clock, config.locationId, items),
+    push: (items) => pushQuantities(client, keys, config.locationId, items),
     async readLevels(externalIds) {
       if (externalIds === undefined) return readAllLevels(client, config.locationId);
       const r = await readLevelsById(client, externalIds, config.locationId, 'wait');

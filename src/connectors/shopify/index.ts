@@ -4,7 +4,7 @@ export { connectShopifyStore, matchSkus } from './discover.ts';
 export { verifyShopifyWebhook, parseShopifyWebhook, shopifyWebhookDedupeKeys, SHOPIFY_WEBHOOK_TOPICS } from './webhooks.ts';
 export { planFullSync, ThrottleModel, PLAN_RESTORE_RATE, type FullSyncPlan } from './throttle.ts';
 export { ShopifyClient } from './client.ts';
-export { idempotencyKey, MAX_BATCH } from './push.ts';
+export { idempotencyKey, KeyBook, MAX_BATCH } from './push.ts';
 export { apologyCode } from './compensate.ts';
 export { ALL_DOCUMENTS } from './documents.ts';
 export * from './types.ts';

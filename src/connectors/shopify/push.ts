@@ -7,18 +7,22 @@
  * report each one that really moved as `{ok:false, error:'stale', retryable:true, actual}` (the engine records
  * the drift and pushes again with lastConfirmed = actual), and resend the rest of the batch once at once
  * under a new key (its content differs), so one retailer edit does not hold up 249 other SKUs.
+ *
+ * Idempotency keys: hash(batch content + a salt). The salt is kept, per content, until Shopify gives a definite
+ * answer, so a retry of an unanswered batch (timeout, lost answer, 5xx, throttled) reuses the key and cannot
+ * write twice. Once answered, the salt is dropped: the same content pushed later is a new operation (the store
+ * may have moved back in between) and must not be answered from Shopify's idempotency cache. After a restart
+ * the salt is gone too; a double write is then harmless, because changeFromQuantity no longer matches.
  */
-import { createHash } from 'node:crypto';
-import type { Clock } from '../../domain/types.ts';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PushItem, PushItemResult, PushResult } from '../types.ts';
 import type { ShopifyClient } from './client.ts';
 import { SET_QUANTITIES, SET_QUANTITIES_COST } from './documents.ts';
 import { readLevelsById } from './levels.ts';
 
 export const MAX_BATCH = 250;
-/** Keys are also scoped to a 10-minute window so that a later, distinct push with identical content is not
- * answered from Shopify's idempotency cache; retries happen well within it. */
-const KEY_WINDOW_MS = 10 * 60_000;
+/** Unanswered batches remembered for key reuse; beyond this the oldest are forgotten. */
+const MAX_PENDING_KEYS = 10_000;
 
 interface SetPayload {
   inventorySetQuantities: {
@@ -33,14 +37,38 @@ interface Entry {
   changeFrom: number | null;
 }
 
-export function idempotencyKey(entries: Entry[], windowStart: number): string {
-  const content = JSON.stringify([windowStart, entries.map((e) => [e.item.externalId, e.locationId, e.item.quantity, e.changeFrom])]);
-  const h = createHash('sha256').update(content).digest('hex');
-  // Shaped like a UUID (version 4 / variant bits set), as Shopify asks for one.
+function contentHash(entries: Entry[]): string {
+  const content = JSON.stringify(entries.map((e) => [e.item.externalId, e.locationId, e.item.quantity, e.changeFrom]));
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** A UUID-shaped key (version 4 / variant bits set) from a content hash and a salt. */
+export function idempotencyKey(content: string, salt: string): string {
+  const h = createHash('sha256').update(`${content}|${salt}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export async function pushQuantities(client: ShopifyClient, clock: Clock, defaultLocationId: string, items: PushItem[]): Promise<PushResult> {
+/** Per connector: the salt of each batch content still waiting for a definite answer. */
+export class KeyBook {
+  private readonly pending = new Map<string, string>();
+
+  keyFor(content: string): string {
+    let salt = this.pending.get(content);
+    if (salt === undefined) {
+      salt = randomUUID();
+      this.pending.set(content, salt);
+      if (this.pending.size > MAX_PENDING_KEYS) this.pending.delete(this.pending.keys().next().value!);
+    }
+    return idempotencyKey(content, salt);
+  }
+
+  /** Shopify answered for this content: the next identical push is a new operation. */
+  settle(content: string): void {
+    this.pending.delete(content);
+  }
+}
+
+export async function pushQuantities(client: ShopifyClient, keys: KeyBook, defaultLocationId: string, items: PushItem[]): Promise<PushResult> {
   const results = new Map<string, PushItemResult>();
   const entries: Entry[] = [];
   const seen = new Set<string>();
@@ -66,7 +94,7 @@ export async function pushQuantities(client: ShopifyClient, clock: Clock, defaul
       for (const e of batch) results.set(e.item.listingId, throttled(e));
       continue;
     }
-    const wait = await sendBatch(client, clock, batch, results, true);
+    const wait = await sendBatch(client, keys, batch, results, true);
     if (wait !== undefined) retryAfterMs = wait;
   }
   return {
@@ -78,10 +106,10 @@ export async function pushQuantities(client: ShopifyClient, clock: Clock, defaul
 const throttled = (e: Entry): PushItemResult => ({ listingId: e.item.listingId, ok: false, error: 'throttled', retryable: true });
 
 /** Sends one batch; returns the wait when throttled. */
-async function sendBatch(client: ShopifyClient, clock: Clock, batch: Entry[], results: Map<string, PushItemResult>, mayResend: boolean): Promise<number | undefined> {
-  const windowStart = Math.floor(clock.now() / KEY_WINDOW_MS) * KEY_WINDOW_MS;
+async function sendBatch(client: ShopifyClient, keys: KeyBook, batch: Entry[], results: Map<string, PushItemResult>, mayResend: boolean): Promise<number | undefined> {
+  const content = contentHash(batch);
   const variables = {
-    key: idempotencyKey(batch, windowStart),
+    key: keys.keyFor(content),
     input: {
       name: 'available',
       reason: 'correction',
@@ -106,6 +134,8 @@ async function sendBatch(client: ShopifyClient, clock: Clock, batch: Entry[], re
     return res.retryAfterMs;
   }
   const payload = res.data.inventorySetQuantities;
+  // A payload (success or user errors) is Shopify's definite answer for this key.
+  if (payload) keys.settle(content);
   if (!payload) {
     const message = res.errors.map((e) => e.message).join('; ') || 'no payload';
     for (const e of batch) results.set(e.item.listingId, { listingId: e.item.listingId, ok: false, error: message, retryable: true });
@@ -162,5 +192,5 @@ async function sendBatch(client: ShopifyClient, clock: Clock, batch: Entry[], re
     for (const e of resend) results.set(e.item.listingId, { listingId: e.item.listingId, ok: false, error: 'batch rejected', retryable: true });
     return undefined;
   }
-  return sendBatch(client, clock, resend, results, false);
+  return sendBatch(client, keys, resend, results, false);
 }
