@@ -52,6 +52,12 @@ function versusSeed(report: LevelReport): string {
   return `${range} (${where})`;
 }
 
+function toolCost(report: LevelReport): string {
+  const c = report.seedToolCost;
+  const range = c.low === c.high ? money(c.low) : `${money(c.low)}-${money(c.high)}`;
+  return c.labour ? `${range} (+${money(c.labour)}+ labour)` : range;
+}
+
 export function formatLevels(result: LevelsResult): string[] {
   const o = result.options;
   const a = o.allocation;
@@ -67,6 +73,8 @@ export function formatLevels(result: LevelsResult): string[] {
     versusSeed(l),
     l.oversellsPerMonth.toFixed(1),
     money(l.monthlyCost),
+    money(l.annualCost),
+    toolCost(l),
   ]);
   const lines = [
     `Sync levels on ${o.skus} SKUs x ${o.retailers} retailers over ${o.days} days (seed ${o.seed}): ` +
@@ -75,12 +83,13 @@ export function formatLevels(result: LevelsResult): string[] {
       `Stock depth ${o.coverDays} days, lead time 1-${o.leadDays} days.`,
     '',
     ...table(
-      ['Level', 'Sync', 'Accepted', 'Sold out', 'Oversells', 'Rate', 'Seed says', 'Per month', 'Cost/month'],
+      ['Level', 'Sync', 'Accepted', 'Sold out', 'Oversells', 'Rate', 'Seed says', 'Per month', 'Cost/month', 'Cost/year', 'Seed: sync tool/month'],
       rows,
-      new Set([2, 3, 4, 5, 7, 8]),
+      new Set([2, 3, 4, 5, 7, 8, 9]),
     ),
     '',
-    `Rate = oversells / orders the stores accepted; "Sold out" = shoppers the store turned away. Cost at ${money(o.costPerOversell)} per oversell.`,
+    `Rate = oversells / orders the stores accepted; "Sold out" = shoppers the store turned away. Cost at ${money(o.costPerOversell)} per oversell;`,
+    "the last column is the seed's price of the sync method itself, to set against the oversell cost.",
   ];
   for (const l of result.levels) {
     lines.push(`Level ${l.level}: ${l.method}.${l.note ? ' ' + l.note : ''}`);

@@ -28,6 +28,14 @@ export const DEFAULT_LEVELS_OPTIONS: LevelsOptions = {
 export const modelRealtimeRunner: RealtimeRunner = async (workload) =>
   runSnapshotLevel(workload, 4, createRng(workload.options.seed).fork(1004));
 
+/** The seed's "Monthly Cost" column of its sync-level table. */
+export const SEED_TOOL_COST: Record<SyncLevel, LevelReport['seedToolCost']> = {
+  1: { low: 0, high: 0, labour: 500 },
+  2: { low: 50, high: 200 },
+  3: { low: 200, high: 500 },
+  4: { low: 300, high: 1000 },
+};
+
 function report(outcome: LevelOutcome, days: number, cost: number): LevelReport {
   const info = SYNC_LEVELS[outcome.level];
   const factor = outcome.scale?.factor ?? 1;
@@ -40,7 +48,9 @@ function report(outcome: LevelOutcome, days: number, cost: number): LevelReport 
     rate,
     oversellsPerMonth,
     monthlyCost: oversellsPerMonth * cost,
+    annualCost: oversellsPerMonth * cost * 12,
     seedRate: info.oversellRate,
+    seedToolCost: SEED_TOOL_COST[outcome.level],
   };
 }
 

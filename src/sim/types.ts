@@ -120,7 +120,10 @@ export interface LevelReport extends LevelOutcome {
   rate: number;
   oversellsPerMonth: number;
   monthlyCost: number;
+  annualCost: number;
   seedRate: { low: number; high: number };
+  /** What the seed says the sync method itself costs per month, dollars (level 1: plus $500+ of labour). */
+  seedToolCost: { low: number; high: number; labour?: number };
 }
 
 export interface LevelsResult {

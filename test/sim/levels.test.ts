@@ -49,7 +49,9 @@ test('rates, per-month figures and cost follow from the counts', async () => {
     assert.equal(l.rate, l.accepted ? l.oversells / l.accepted : 0);
     assert.equal(l.oversellsPerMonth, l.oversells * 2); // 15 days -> a 30-day month
     assert.equal(l.monthlyCost, l.oversellsPerMonth * 25);
+    assert.equal(l.annualCost, l.monthlyCost * 12);
   }
+  assert.deepEqual(r.levels.map((l) => [l.seedToolCost.low, l.seedToolCost.high]), [[0, 0], [50, 200], [200, 500], [300, 1000]]);
   assert.deepEqual(r.levels[0]!.seedRate, { low: 0.03, high: 0.08 });
 });
 
