@@ -43,7 +43,7 @@ test('walking pages of any size visits every item once, in order', () => {
       const seen: number[] = [];
       let after: string | null = null;
       for (let step = 0; step < 1000; step++) {
-        const page = paginate(list, key, { first: sizes[step % sizes.length]!, after });
+        const page: ReturnType<typeof paginate<number>> = paginate(list, key, { first: sizes[step % sizes.length]!, after });
         seen.push(...page.items);
         if (!page.hasNextPage) break;
         after = page.cursors[page.cursors.length - 1]!;
