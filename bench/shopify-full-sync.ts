@@ -27,6 +27,8 @@ export interface ShopifyFullSyncFigures {
   minimumPoints: number;
   ms: number;
   minimumMs: number;
+  bucketSize: number;
+  restoreRate: number;
   ratio: number;
   waitedMs: number;
   pushed: number;
@@ -114,6 +116,8 @@ export async function fullSync(opts: ShopifyFullSyncOptions = {}): Promise<Shopi
       minimumPoints: plan0.points,
       ms: Math.round(ms),
       minimumMs: Math.round(plan0.minMs),
+      bucketSize: plan0.bucketSize,
+      restoreRate: plan0.restoreRate,
       ratio: plan0.minMs > 0 ? Math.round((ms / plan0.minMs) * 1000) / 1000 : Number.NaN,
       waitedMs: Math.round(waited),
       pushed,
@@ -132,7 +136,7 @@ export async function run(opts: ShopifyFullSyncOptions = {}): Promise<BenchSecti
     title: `Shopify full sync: ${f.skus} SKUs on the ${f.plan} plan (read levels + compare-and-swap push, 250 per call)`,
     description:
       'connector.readLevels then connector.push in 250-item batches against the in-process emulator, pacing from rateLimit(); ' +
-      `baseline = least time the cost bucket allows (${f.minimumPoints} points, bucket ${f.plan === 'standard' ? '2,000' : 'full'} then restore rate); ${f.clock} clock`,
+      `baseline = least time the cost bucket allows: (${f.minimumPoints} points - a full bucket of ${f.bucketSize}) / ${f.restoreRate} points/s; ${f.clock} clock`,
     measurements: [
       { name: 'full sync time', unit: 'ms', median: f.ms, samples: 1, baseline: { name: 'bucket minimum', value: f.minimumMs } },
       { name: 'requests', unit: 'calls', median: f.requests, samples: 1, note: `${f.throttled} answered THROTTLED` },
