@@ -47,11 +47,11 @@ export function createControl(
     },
     placeOrder(input: OrderInput) {
       const order = state.placeOrder({ ...input, locationId: locationNum(input.locationId) });
-      return orderPayload(order, state.clock);
+      return orderPayload(order);
     },
     cancelOrder(orderId: string | number, opts: { restock?: boolean; reason?: string } = {}) {
       const id = typeof orderId === 'number' ? orderId : (parseGid(orderId, 'Order') ?? Number(orderId));
-      return orderPayload(state.cancelOrder(id, { reason: opts.reason ?? 'CUSTOMER', restock: opts.restock ?? true }), state.clock);
+      return orderPayload(state.cancelOrder(id, { reason: opts.reason ?? 'CUSTOMER', restock: opts.restock ?? true }));
     },
     /** A staff member edits a level by hand (fires inventory_levels/update). */
     setLevel(input: { sku?: string; inventoryItemId?: string; locationId?: string; available: number }) {
@@ -63,7 +63,7 @@ export function createControl(
       state.writeAvailable(item.id, locationNum(input.locationId) ?? state.locations[0]!.id, input.available);
       return api.levels(item.sku);
     },
-    orders: () => state.orders.map((o) => orderPayload(o, state.clock)),
+    orders: () => state.orders.map((o) => orderPayload(o)),
     discounts: () => state.discounts,
     cancellations: () => state.cancellations,
     subscriptions: () => state.subscriptions,

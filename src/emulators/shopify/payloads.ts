@@ -1,10 +1,9 @@
 /** Webhook bodies in Shopify's REST shapes (Order, InventoryLevel), as the reference describes them. */
-import type { Clock } from '../../domain/types.ts';
 import type { LevelRec, OrderRec } from './types.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function orderPayload(order: OrderRec, _clock: Clock): Record<string, unknown> {
+export function orderPayload(order: OrderRec): Record<string, unknown> {
   return {
     id: order.id,
     admin_graphql_api_id: `gid://shopify/Order/${order.id}`,

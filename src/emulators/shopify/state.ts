@@ -138,7 +138,7 @@ export class ShopState {
       lvl.committed += quantity;
       this.writeAvailable(item.id, locationId, lvl.available - quantity);
     }
-    this.emit('orders/create', orderPayload(order, this.clock));
+    this.emit('orders/create', orderPayload(order));
     return order;
   }
 
@@ -167,7 +167,7 @@ export class ShopState {
       lvl.committed = Math.max(0, lvl.committed - line.quantity);
       if (opts.restock ?? true) this.writeAvailable(line.itemId, order.locationId, lvl.available + line.quantity);
     }
-    this.emit('orders/cancelled', orderPayload(order, this.clock));
+    this.emit('orders/cancelled', orderPayload(order));
     return order;
   }
 
