@@ -1,5 +1,5 @@
 /** The Shopify connector: the `Connector` interface over the Admin GraphQL API. */
-import { invalid } from '../../domain/errors.ts';
+import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { Connector, ConnectorDeps, StoreConnection } from '../types.ts';
 import { ShopifyClient } from './client.ts';
 import { compensate } from './compensate.ts';
@@ -54,7 +54,9 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
     async readLevels(externalIds) {
       if (externalIds === undefined) return readAllLevels(client, config.locationId);
       const r = await readLevelsById(client, externalIds, config.locationId, 'wait');
-      return r === 'throttled' ? [] : r;
+      // 'wait' mode only gives up after Shopify kept answering THROTTLED; an empty answer would read as "no levels".
+      if (r === 'throttled') throw new DropsyncError('rate_limited', 'Shopify kept throttling the level read');
+      return r;
     },
     fetchOrders: (cursor) => fetchOrders(client, cursor),
     compensate: (conflict) => compensate(client, deps.clock, conflict),

@@ -1,4 +1,5 @@
 /** Reading `available` levels: by item id (nodes, 250 a call) or every item of the store, page by page. */
+import { DropsyncError } from '../../domain/errors.ts';
 import type { LevelReading } from '../types.ts';
 import type { CallResult, ShopifyClient } from './client.ts';
 import { LEVELS_BY_ID, LEVELS_BY_ID_MAX, LEVELS_PAGE, levelsByIdCost, levelsPageCost } from './documents.ts';
@@ -43,7 +44,7 @@ export async function readAllLevels(client: ShopifyClient, locationId: string): 
       levelsPageCost(250),
       'wait',
     );
-    if (res.kind === 'throttled') continue; // 'wait' mode only returns after too many THROTTLED answers
+    if (res.kind === 'throttled') throw new DropsyncError('rate_limited', 'Shopify kept throttling the level read');
     for (const node of res.data.inventoryItems.nodes) {
       const r = reading(node);
       if (r) out.push(r);
