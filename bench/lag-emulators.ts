@@ -31,11 +31,7 @@ function eventsFor(stores: number, quick: boolean): number {
 }
 
 let seq = 0;
-/**
- * Every event sets a quantity never used before in this run: the Shopify connector derives its idempotency key
- * from (item, quantity, changeFrom) within a 10-minute window, so repeating an earlier transition would be
- * answered from the emulator's idempotency cache without a write (reported to its owner).
- */
+/** Every event sets a quantity never used before in this run, so each one is a visible change on every store. */
 let nextQuantity = 1000;
 
 /** Sets `sku` to `quantity` and returns per-store lag (ms from commit to the store showing it); null = missed deadline. */

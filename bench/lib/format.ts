@@ -65,7 +65,7 @@ function sectionText(s: BenchSection, md: boolean): string {
 }
 
 export function renderModule(r: ModuleReport, md: boolean): string {
-  const head = `${r.module}: ${r.status}, ${(r.durationMs / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
+  const head = `${r.module}: ${r.status}${r.quick ? ' (--quick)' : ''}, ${(r.durationMs / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
   const out: string[] = [md ? `## ${r.module}\n\n_${head}_` : `\n#### ${head}`];
   if (r.error) out.push(md ? `\n> ${r.error.split('\n').join('\n> ')}` : `  ${r.error}`);
   for (const s of r.sections) out.push((md ? '\n' : '') + sectionText(s, md));
