@@ -6,6 +6,8 @@
 import { claimStores, confirmAcks, countDirty, deferStore, insertDrift, insertPushLog, loadDirty, recordItemFailures, releaseStore, type ClaimedStore } from '../store/ops/dispatch.ts';
 import type { PushItem, PushResult } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
+import { lockDesiredRows } from '../store/ops/desired.ts';
+import { retryTx } from './retry.ts';
 import { iso, type Ctx } from './context.ts';
 import { engineMetrics } from './metrics.ts';
 
@@ -92,7 +94,8 @@ export class Dispatcher {
       const row = rows.find((r) => r.listing_id === f.listingId)!;
       return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
     });
-    const lags = await ctx.db.transaction(async (tx) => {
+    const lags = await retryTx(() => ctx.db.transaction(async (tx) => {
+      await lockDesiredRows(tx, [...acks.map((a) => a.listingId), ...fails.map((f) => f.listingId)]);
       const confirmed = await confirmAcks(tx, store.id, acks, at);
       await recordItemFailures(tx, store.id, fails);
       await insertDrift(tx, drift, at);
@@ -100,7 +103,7 @@ export class Dispatcher {
       await insertPushLog(tx, { supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: acks.length,
         failed: fails.length, durationMs: Math.round(performance.now() - t0), lags: lagMs, error: fails[0]?.error ?? null });
       return lagMs;
-    });
+    }));
     const allFailed = acks.length === 0;
     await release({
       failed: allFailed, partial: !allFailed && fails.length > 0, retryAfterMs: result.retryAfterMs ?? 0, pushed: acks.length > 0,

@@ -18,6 +18,7 @@ import { engineMetrics } from './metrics.ts';
 import { closeOrder, submitOrder, type SubmitOutcome } from './orders.ts';
 import { reconcileStore, receiveLevel, receiveOrder, receiveOrderCancelled } from './reconcile.ts';
 import { recomputeChunks } from './recompute.ts';
+import { retryTx } from './retry.ts';
 import type { Engine, EngineEvent, EngineOptions } from './types.ts';
 import { getSku, storeSync } from './views.ts';
 
@@ -96,45 +97,45 @@ export function createEngine(opts: EngineOptions): Engine {
     db: opts.db,
     processId,
     async ingestEvents(supplierId, events) {
-      const out = await ingestEvents(ctx, supplierId, events);
+      const out = await retryTx(() => ingestEvents(ctx, supplierId, events));
       for (const s of ['applied', 'duplicate', 'stale', 'invalid'] as const) if (out.result[s]) engineMetrics.events.inc({ outcome: s }, out.result[s]);
       if (out.skus.length) ctx.emit('stock', { supplierId, skus: out.skus });
       afterDesired(supplierId, out.changed);
       return out.result;
     },
     async submitOrder(supplierId, storeId, order, source) {
-      const out = await submitOrder(ctx, supplierId, storeId, order, source);
+      const out = await retryTx(() => submitOrder(ctx, supplierId, storeId, order, source));
       afterOrder(supplierId, source, out);
       return out.result;
     },
     async fulfilOrder(supplierId, orderId) {
-      const out = await closeOrder(ctx, supplierId, orderId, 'fulfilled');
+      const out = await retryTx(() => closeOrder(ctx, supplierId, orderId, 'fulfilled'));
       if (out.skus.length && running) dispatcher.wake();
       return out.result;
     },
     async cancelOrder(supplierId, orderId) {
-      const out = await closeOrder(ctx, supplierId, orderId, 'cancelled');
+      const out = await retryTx(() => closeOrder(ctx, supplierId, orderId, 'cancelled'));
       if (out.skus.length && running) dispatcher.wake();
       return out.result;
     },
     async createHold(supplierId, hold) {
-      const out = await createHold(ctx, supplierId, hold);
+      const out = await retryTx(() => createHold(ctx, supplierId, hold));
       if (running) dispatcher.wake();
       return out.hold;
     },
     async releaseHold(supplierId, holdId) {
-      const out = await releaseHold(ctx, supplierId, holdId);
+      const out = await retryTx(() => releaseHold(ctx, supplierId, holdId));
       if (out.skus.length && running) dispatcher.wake();
       return out.hold;
     },
     async expireHolds() {
-      const out = await expireHolds(ctx);
+      const out = await retryTx(() => expireHolds(ctx));
       if (out.count && running) dispatcher.wake();
       return out.count;
     },
     async recompute(supplierId, skus) {
       const list = skus === 'all' ? await listSkuCodes(ctx.db, supplierId) : skus;
-      const changed = await recomputeChunks(ctx.db, supplierId, list, () => ctx.clock.now());
+      const changed = await retryTx(() => recomputeChunks(ctx.db, supplierId, list, () => ctx.clock.now()));
       afterDesired(supplierId, changed);
       return changed.length;
     },
@@ -144,17 +145,17 @@ export function createEngine(opts: EngineOptions): Engine {
     reconcileStore: (storeId) => reconcileStore(ctx, connectors, storeId, (o) => afterOrder('', 'poll', o)),
     compensatePending: () => compensatePending(ctx, connectors),
     async receiveOrder(storeId, order, source) {
-      const out = await receiveOrder(ctx, storeId, order, source);
+      const out = await retryTx(() => receiveOrder(ctx, storeId, order, source));
       afterOrder('', source, out);
       return out.result;
     },
     async receiveOrderCancelled(storeId, platformOrderId) {
-      const out = await receiveOrderCancelled(ctx, storeId, platformOrderId);
+      const out = await retryTx(() => receiveOrderCancelled(ctx, storeId, platformOrderId));
       if (out?.skus.length && running) dispatcher.wake();
       return out?.result ?? null;
     },
     async receiveLevel(storeId, externalId, quantity) {
-      const out = await receiveLevel(ctx, storeId, externalId, quantity);
+      const out = await retryTx(() => receiveLevel(ctx, storeId, externalId, quantity));
       if (running) dispatcher.wake();
       return out;
     },

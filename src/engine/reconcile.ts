@@ -5,7 +5,7 @@
 import { DropsyncError } from '../domain/errors.ts';
 import type { RemoteOrder } from '../connectors/types.ts';
 import { insertDrift } from '../store/ops/dispatch.ts';
-import { notifyStores } from '../store/ops/desired.ts';
+import { lockDesiredRows, notifyStores } from '../store/ops/desired.ts';
 import { findOrderByPlatformId, loadStoreOwner } from '../store/ops/orders.ts';
 import { countWebhook, finishReconcile, loadStore, loadStoreListings, setConfirmed } from '../store/ops/stores.ts';
 import type { ConnectorCache } from './connectors.ts';
@@ -29,6 +29,7 @@ async function applyReadings(ctx: Ctx, storeId: string, supplierId: string, read
       // The echo of our own push (store now shows desired) is not drift.
       if (r.quantity !== l.desired) drift.push({ supplierId, storeId, listingId: l.listing_id, sku: l.sku, expected: l.confirmed, actual: r.quantity, source });
     }
+    await lockDesiredRows(tx, changed.map((c) => c.listingId));
     await setConfirmed(tx, changed, at);
     await insertDrift(tx, drift, at);
     if (changed.length) await notifyStores(tx, [storeId]);

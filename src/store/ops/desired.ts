@@ -10,9 +10,10 @@ export const DESIRED_CHANNEL = 'dropsync_desired';
  */
 export async function writeDesired(db: Db, supplierId: string, rows: readonly DesiredWrite[], at: string): Promise<DesiredWrite[]> {
   if (rows.length === 0) return [];
+  await lockDesiredRows(db, rows.map((r) => r.listingId));
   const changed = await db.query<{ listing_id: string; store_id: string; sku: string; desired: number }>(
     `insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at)
-     select u.l, $1, u.s, u.k, u.q, $6::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::int[]) u(l, s, k, q)
+     select u.l, $1, u.s, u.k, u.q, $6::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::int[]) u(l, s, k, q) order by u.l
      on conflict (listing_id) do update set desired = excluded.desired, desired_at = excluded.desired_at
      where desired.desired is distinct from excluded.desired
      returning listing_id, store_id, sku, desired`,
@@ -26,4 +27,13 @@ export async function writeDesired(db: Db, supplierId: string, rows: readonly De
 /** Wakes the dispatchers of these stores (after rows were made dirty by drift). */
 export async function notifyStores(db: Db, storeIds: readonly string[]): Promise<void> {
   if (storeIds.length > 0) await db.query(`select pg_notify($1, s) from unnest($2::text[]) s`, [DESIRED_CHANNEL, [...new Set(storeIds)]]);
+}
+
+/**
+ * Row-locks desired rows in listing-id order. Every multi-row write to `desired` (recompute, confirm, drift)
+ * takes its rows in this one order, so a dispatcher confirming and an ingest recomputing never deadlock.
+ */
+export async function lockDesiredRows(db: Db, listingIds: readonly string[]): Promise<void> {
+  if (listingIds.length === 0) return;
+  await db.query(`select 1 from desired where listing_id = any($1::text[]) order by listing_id for update`, [[...new Set(listingIds)]]);
 }
