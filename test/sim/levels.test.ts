@@ -136,7 +136,8 @@ test('property: the lazy snapshot model equals an eager event-by-event replay of
   const horizon = 10 * 24 * HOUR;
   // Whole seconds for changes and syncs, half seconds for orders: simultaneous order and sync have no
   // meaning in continuous time (the generator never makes them), so the property leaves them out too.
-  const second = fc.integer({ min: 0, max: horizon - 1 });
+  // Changes start after the initial load at 0 (the generator's exponential gaps are never 0 either).
+  const second = fc.integer({ min: 1, max: horizon - 1 });
   fc.assert(
     fc.property(
       fc.integer({ min: 0, max: 30 }),
