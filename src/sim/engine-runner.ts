@@ -133,7 +133,9 @@ export function engineRealtimeRunner(options: EngineRunnerOptions = {}): Realtim
         note:
           `${skus.length} of ${workload.skus.length} SKUs run through the engine (${pending.length} stock events, ${orders.length} orders); ` +
           `${conflicts[0]?.n ?? 0} conflicts recorded by the engine.` +
-          (scale.factor > 1 ? ` Per-month figures scaled x${scale.factor.toFixed(2)}.` : ''),
+          (scale.factor > 1 ? ` Per-month figures scaled x${scale.factor.toFixed(2)}.` : '') +
+          // The engine measures velocity from its own ledger; the model is handed the demand shares.
+          (allocation.strategy === 'proportional' ? ' The engine weighs retailers by the sales it has seen, starting equal.' : ''),
       };
       if (scale.factor > 1) outcome.scale = scale;
       return outcome;
