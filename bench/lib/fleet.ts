@@ -4,9 +4,7 @@
  * One retailer per store; no rules, so the default hybrid strategy without floors shows the whole pool on
  * every store, and a `set` of Q at the shared location makes every store show Q.
  */
-import { connectorFactory, registerConnector } from '../../src/connectors/registry.ts';
-import { createShopifyConnector } from '../../src/connectors/shopify/index.ts';
-import { createWooConnector } from '../../src/connectors/woocommerce/index.ts';
+import { registerPlatformConnectors } from '../../src/app.ts';
 import type { Clock } from '../../src/domain/types.ts';
 import { startShopifyEmulator } from '../../src/emulators/shopify/index.ts';
 import { startWooEmulator } from '../../src/emulators/woocommerce/index.ts';
@@ -37,11 +35,6 @@ export interface Fleet {
 const clock: Clock = { now: () => Date.now() };
 const SHOPIFY_SKUS = ['SKU-00001', 'SKU-00002', 'SKU-00003', 'SKU-00004'];
 
-/** The platform connectors register themselves only when the app starts; a bench composes its own engine. */
-export function ensureConnectors(): void {
-  if (!connectorFactory('shopify')) registerConnector('shopify', createShopifyConnector);
-  if (!connectorFactory('woocommerce')) registerConnector('woocommerce', createWooConnector);
-}
 
 interface Started {
   store: Omit<FleetStore, 'storeId'>;
@@ -119,7 +112,7 @@ async function startWoo(latencyMs: number): Promise<Started> {
 }
 
 export async function startFleet(platform: FleetPlatform, count: number, latencyMs: number): Promise<Fleet> {
-  ensureConnectors();
+  registerPlatformConnectors(); // as openRuntime does; the bench composes its own engine
   const db = await openDatabase();
   const engine = createEngine({ db, clock, reconcile: false, concurrency: 16 });
   const started: Started[] = [];

@@ -1,17 +1,26 @@
 /**
- * The composition root `dropsync serve` uses must be able to push to every platform it accepts stores for:
- * importing it (and the serve command) registers a connector for Shopify and WooCommerce, without the
- * hand registration the demo and the other e2e tests do. Runs in its own process, so nothing else registers.
+ * The runtime `dropsync serve` opens must be able to push to every platform it accepts stores for: after
+ * openRuntime (src/app.ts) a connector is registered for Shopify and WooCommerce. Runs in its own process, so
+ * nothing else has registered one before.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
+import { openRuntime } from '../../src/app.ts';
+import { registeredPlatforms } from '../../src/connectors/registry.ts';
 
-it('the serve composition registers a connector for every store platform', async () => {
-  await import('../../src/app.ts');
-  await import('../../src/cli/commands/serve.ts');
-  const { registeredPlatforms } = await import('../../src/connectors/registry.ts');
-  const have = registeredPlatforms();
-  for (const platform of ['shopify', 'woocommerce']) {
-    assert.ok(have.includes(platform), `no ${platform} connector is registered after loading src/app.ts (registered: ${have.join(', ')}); \`dropsync serve\` could not push to ${platform} stores`);
+it('the serve runtime registers a connector for every store platform', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dropsync-e2e-'));
+  const rt = await openRuntime({ dataDir, env: { DROPSYNC_DATA: dataDir } });
+  try {
+    const have = registeredPlatforms();
+    for (const platform of ['shopify', 'woocommerce']) {
+      assert.ok(have.includes(platform), `no ${platform} connector is registered after openRuntime (registered: ${have.join(', ')}); \`dropsync serve\` could not push to ${platform} stores`);
+    }
+  } finally {
+    await rt.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { bootstrap, createHttpApp, systemClock, type Runtime } from '../../src/app.ts';
+import { bootstrap, createHttpApp, registerPlatformConnectors, systemClock, type Runtime } from '../../src/app.ts';
 import { connectShopifyStore } from '../../src/connectors/shopify/index.ts';
 import { connectWooStore } from '../../src/connectors/woocommerce/index.ts';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../src/emulators/shopify/index.ts';
@@ -61,7 +61,8 @@ export interface StartOptions {
  * The runtime `openRuntime` builds, with the database in memory (openRuntime always opens a data directory)
  * and a fresh credentials key: same engine options, same sealer, same HTTP app.
  */
-async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime; dropSchema?: () => Promise<void> }> {
+async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
+  registerPlatformConnectors();
   const schema = opts.databaseUrl ? `e2e_${randomBytes(6).toString('hex')}` : undefined;
   const db = await openDatabase(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, schema: schema!, poolSize: 4 } : {});
   const sealer = createSealer(randomBytes(32));

@@ -10,7 +10,6 @@ import {
   addShopifyStore, addWooStore, quantities, setStock, setupCatalogue, startDropsync, waitFor, waitShown,
   type Dropsync, type ShopifyShop, type WooShop,
 } from './helpers.ts';
-import { ensureShopifyConnector } from './platforms.ts';
 
 const PG_URL = process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -36,7 +35,6 @@ describe('e2e on the Postgres server: a Shopify and a WooCommerce store', { skip
   let woo: WooShop;
 
   before(async () => {
-    ensureShopifyConnector();
     ds = await startDropsync({ databaseUrl: PG_URL });
     await setupCatalogue(ds, SKUS);
     shopify = await addShopifyStore(ds, 'Golf Shop', SKUS, { seed: 31 });

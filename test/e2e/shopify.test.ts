@@ -11,7 +11,6 @@ import {
   addShopifyStore, orders, quantities, setStock, setupCatalogue, startDropsync, waitFor, waitShown,
   type Dropsync, type ShopifyShop,
 } from './helpers.ts';
-import { ensureShopifyConnector } from './platforms.ts';
 
 const SKUS = ['TEE-RED', 'TEE-BLUE', 'MUG-LAST', 'CAP-LOSS'];
 
@@ -20,7 +19,6 @@ describe('e2e: Shopify stores through the server', () => {
   let shops: ShopifyShop[] = [];
 
   before(async () => {
-    ensureShopifyConnector();
     ds = await startDropsync();
     await setupCatalogue(ds, SKUS);
     for (const [i, name] of ['Alpha Shop', 'Bravo Shop', 'Charlie Shop'].entries()) {

@@ -12,7 +12,6 @@ import {
   addWooStore, orders, quantities, setStock, setupCatalogue, startDropsync, waitConverged, waitFor, waitShown,
   type Dropsync, type WooShop,
 } from './helpers.ts';
-import { ensureShopifyConnector } from './platforms.ts';
 
 const SIMPLE = ['BAG-S', 'BAG-M', 'LAST-ONE', 'FLAKY'];
 const VARIATIONS = ['SOCK-RED', 'SOCK-BLUE'];
@@ -22,7 +21,6 @@ describe('e2e: WooCommerce stores through the server', () => {
   const shops: WooShop[] = [];
 
   before(async () => {
-    ensureShopifyConnector();
     ds = await startDropsync();
     await setupCatalogue(ds, [...SIMPLE, ...VARIATIONS]);
     for (const [i, name] of ['Delta Store', 'Echo Store', 'Foxtrot Store'].entries()) {
