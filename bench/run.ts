@@ -1,11 +1,13 @@
 /**
  * Benchmark harness: `npm run bench [-- --quick] [-- --only domain,lag-emulators]`.
- * Imports every benchmark module present, runs it, prints a readable report and writes bench/results.md and
- * bench/results.json. A module that is missing or throws is reported, never fatal. With --only, the modules
- * not re-run keep their previous figures from results.json, so a partial run never loses the others.
+ * Runs every benchmark module present, each in its own child process (so one module's memory, registrations
+ * and leftover handles cannot skew the next one's figures), prints a readable report and writes
+ * bench/results.md and bench/results.json. A module that is missing, throws or dies is reported, never fatal.
+ * With --only, the modules not re-run keep their previous figures from results.json.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderModule, sampleRss, type BenchOptions, type BenchSection, type ModuleReport } from './lib/index.ts';
@@ -13,16 +15,24 @@ import { renderModule, sampleRss, type BenchOptions, type BenchSection, type Mod
 const MODULES = ['domain', 'engine', 'shopify-full-sync', 'woo-full-sync', 'lag-emulators'] as const;
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** A module that runs longer than this is stopped and reported as failed. */
+const MODULE_TIMEOUT_MS = 15 * 60_000;
+
 interface Args {
   quick: boolean;
   only: string[] | null;
+  /** Internal: run this one module in this process and write its report to `out`. */
+  child: string | null;
+  out: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null };
+  const args: Args = { quick: false, only: null, child: null, out: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
+    else if (a === '--child') args.child = argv[++i] ?? null;
+    else if (a === '--out') args.out = argv[++i] ?? null;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (!v) throw new Error('--only needs a module name, e.g. --only domain');
@@ -66,6 +76,28 @@ async function runModule(name: string, quick: boolean): Promise<ModuleReport> {
   }
 }
 
+/** Runs one module in a child process (same Node flags, so tsx is loaded) and reads back its report. */
+async function runIsolated(name: string, quick: boolean): Promise<ModuleReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'dropsync-bench-'));
+  const out = join(dir, 'report.json');
+  const started = Date.now();
+  try {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, '--out', out, ...(quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // A module's own stdout is progress, not report: keep it off the report stream.
+    child.stdout.pipe(process.stderr);
+    const timer = setTimeout(() => child.kill('SIGKILL'), MODULE_TIMEOUT_MS);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, sig) => resolve([c, sig])));
+    clearTimeout(timer);
+    if (existsSync(out)) return JSON.parse(readFileSync(out, 'utf8')) as ModuleReport;
+    const why = signal === 'SIGKILL' && Date.now() - started >= MODULE_TIMEOUT_MS ? `timed out after ${MODULE_TIMEOUT_MS / 60_000} min` : `exited with ${signal ?? `code ${code}`}`;
+    return { module: name, at: new Date(started).toISOString(), quick, status: 'failed', error: `the benchmark process ${why} before reporting`, durationMs: Date.now() - started, peakRssMb: 0, sections: [] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function machine(): string {
   const c = cpus();
   return `${c.length} cores (${c[0]?.model ?? 'unknown cpu'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
@@ -73,6 +105,11 @@ function machine(): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.child) {
+    const report = await runModule(args.child, args.quick);
+    if (args.out) writeFileSync(args.out, JSON.stringify(report));
+    return;
+  }
   const names = args.only ?? [...MODULES];
   const jsonPath = join(here, 'results.json');
   const previous: ModuleReport[] = [];
@@ -86,7 +123,7 @@ async function main(): Promise<void> {
   const fresh: ModuleReport[] = [];
   for (const name of names) {
     process.stderr.write(`bench: ${name}${args.quick ? ' (quick)' : ''}...\n`);
-    const r = await runModule(name, args.quick);
+    const r = await runIsolated(name, args.quick);
     fresh.push(r);
     console.log(renderModule(r, false));
   }
