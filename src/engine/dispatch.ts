@@ -3,8 +3,10 @@
  * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
  */
-import { claimStores, confirmAcks, countDirty, deferStore, insertDrift, insertPushLog, loadDirty, recordItemFailures, releaseStore, type ClaimedStore } from '../store/ops/dispatch.ts';
-import type { PushItem, PushResult } from '../connectors/types.ts';
+import {
+  claimStores, confirmPush, deferStore, insertDrift, insertPushLog, loadDirty, recordItemFailures, releaseStore, type ClaimedStore, type DirtyRow,
+} from '../store/ops/dispatch.ts';
+import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
 import { lockDesiredRows } from '../store/ops/desired.ts';
 import { retryTx } from './retry.ts';
@@ -33,7 +35,10 @@ export class Dispatcher {
 
   constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {}
 
-  /** Pushes one claimed store once; returns the items acknowledged. Never throws. */
+  /**
+   * Pushes one claimed store: batches of up to maxBatch, newest desired first, for as long as full batches keep
+   * coming (within a third of the lease), then ends the lease. Returns the items acknowledged.
+   */
   async pushStore(store: ClaimedStore): Promise<number> {
     const { ctx, s } = this;
     const release = (fields: Partial<Parameters<typeof releaseStore>[1]>) => releaseStore(ctx.db, {
@@ -48,21 +53,42 @@ export class Dispatcher {
       await release({ failed: true, error: (err as Error).message }).catch(() => {});
       return 0;
     }
-    const wait = connector.rateLimit().waitMs;
-    if (wait > 0) {
-      await deferStore(ctx.db, store.id, s.owner, iso(ctx.clock.now() + wait));
-      return 0;
+    const leaseStart = performance.now();
+    let total = 0;
+    for (;;) {
+      const wait = connector.rateLimit().waitMs;
+      if (wait > 0) {
+        await deferStore(ctx.db, store.id, s.owner, iso(ctx.clock.now() + wait));
+        return total;
+      }
+      const batch = Math.max(1, connector.maxBatch);
+      const rows = await loadDirty(ctx.db, store.id, batch);
+      if (rows.length === 0) {
+        if (total > 0) engineMetrics.queueDepth.set({ store: store.id }, await release({ pushed: true }));
+        else await deferStore(ctx.db, store.id, s.owner, null);
+        return total;
+      }
+      const out = await this.pushBatch(store, connector, rows);
+      total += out.acked;
+      const more = !out.failed && !out.partial && !out.retryAfterMs && rows.length === batch
+        && performance.now() - leaseStart < s.leaseMs / 3;
+      if (more) continue;
+      const dirty = await release({
+        failed: out.failed, partial: out.partial, retryAfterMs: out.retryAfterMs, pushed: total > 0, error: out.error,
+      });
+      engineMetrics.queueDepth.set({ store: store.id }, dirty);
+      return total;
     }
-    const rows = await loadDirty(ctx.db, store.id, Math.max(1, connector.maxBatch));
-    if (rows.length === 0) {
-      await deferStore(ctx.db, store.id, s.owner, null);
-      return 0;
-    }
+  }
+
+  private async pushBatch(store: ClaimedStore, connector: Connector, rows: DirtyRow[]): Promise<{
+    acked: number; failed: boolean; partial: boolean; retryAfterMs: number; error: string | null;
+  }> {
+    const { ctx, s } = this;
     const items: PushItem[] = rows.map((r) => ({
       listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
       quantity: r.desired, lastConfirmed: r.confirmed,
     }));
-    const started = ctx.clock.now();
     const t0 = performance.now();
     let result: PushResult;
     try {
@@ -70,12 +96,10 @@ export class Dispatcher {
     } catch (err) {
       const error = (err as Error).message ?? String(err);
       engineMetrics.pushes.inc({ result: 'error' });
-      const at = iso(ctx.clock.now());
-      await insertPushLog(ctx.db, { supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: 0, failed: items.length,
-        durationMs: Math.round(performance.now() - t0), lags: [], error }).catch(() => {});
-      await release({ failed: true, error }).catch((e) => ctx.log.error({ err: e, storeId: store.id }, 'release after failure failed'));
-      ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error });
-      return 0;
+      await insertPushLog(ctx.db, { supplierId: store.supplier_id, storeId: store.id, at: iso(ctx.clock.now()), items: items.length, ok: 0,
+        failed: items.length, durationMs: Math.round(performance.now() - t0), lags: [], error }).catch(() => {});
+      ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error, lagMs: [] });
+      return { acked: 0, failed: true, partial: false, retryAfterMs: 0, error };
     }
     const now = ctx.clock.now();
     const at = iso(now);
@@ -83,39 +107,38 @@ export class Dispatcher {
     const acks: { listingId: string; quantity: number }[] = [];
     const fails: { listingId: string; error: string; actual: number | null }[] = [];
     for (const r of result.items) {
-      const row = byId.get(r.listingId);
-      if (!row) continue;
+      if (!byId.has(r.listingId)) continue;
       byId.delete(r.listingId);
       if (r.ok) acks.push({ listingId: r.listingId, quantity: r.quantity });
       else fails.push({ listingId: r.listingId, error: r.error, actual: r.actual ?? null });
     }
     for (const id of byId.keys()) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
-    const drift = fails.filter((f) => f.actual !== null).map((f) => {
-      const row = rows.find((r) => r.listing_id === f.listingId)!;
-      return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
-    });
-    const lags = await retryTx(() => ctx.db.transaction(async (tx) => {
-      await lockDesiredRows(tx, [...acks.map((a) => a.listingId), ...fails.map((f) => f.listingId)]);
-      const confirmed = await confirmAcks(tx, store.id, acks, at);
-      await recordItemFailures(tx, store.id, fails);
-      await insertDrift(tx, drift, at);
-      const lagMs = confirmed.map((c) => Math.max(0, now - Date.parse(c.desired_at)));
-      await insertPushLog(tx, { supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: acks.length,
-        failed: fails.length, durationMs: Math.round(performance.now() - t0), lags: lagMs, error: fails[0]?.error ?? null });
-      return lagMs;
+    const error = fails[0]?.error ?? null;
+    const lags = await retryTx(() => confirmPush(ctx.db, acks, {
+      supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: acks.length, failed: fails.length,
+      durationMs: Math.round(performance.now() - t0), error,
     }));
+    if (fails.length > 0) {
+      const drift = fails.filter((f) => f.actual !== null).map((f) => {
+        const row = rows.find((r) => r.listing_id === f.listingId)!;
+        return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
+      });
+      await retryTx(() => ctx.db.transaction(async (tx) => {
+        await lockDesiredRows(tx, fails.map((f) => f.listingId));
+        await recordItemFailures(tx, store.id, fails);
+        await insertDrift(tx, drift, at);
+      }));
+    }
     const allFailed = acks.length === 0;
-    await release({
-      failed: allFailed, partial: !allFailed && fails.length > 0, retryAfterMs: result.retryAfterMs ?? 0, pushed: acks.length > 0,
-      error: allFailed ? (fails[0]?.error ?? 'failed') : null,
-    });
     engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
     if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
     if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
     for (const l of lags) engineMetrics.pushLag.observe(l / 1000);
-    engineMetrics.queueDepth.set({ store: store.id }, Math.max(0, (await countDirty(ctx.db, store.id).catch(() => 0))));
-    ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, startedAt: started, lagMs: lags });
-    return acks.length;
+    ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, lagMs: lags });
+    return {
+      acked: acks.length, failed: allFailed, partial: !allFailed && fails.length > 0, retryAfterMs: result.retryAfterMs ?? 0,
+      error: allFailed ? (error ?? 'failed') : null,
+    };
   }
 
   private async claim(limit: number): Promise<ClaimedStore[]> {

@@ -160,7 +160,7 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
       const [sku, day] = k.split('\u0000') as [string, string];
       return { sku, retailerId: '', day, units };
     }));
-    const changed = await recomputeSkus(tx, supplierId, changedTotals.map((t) => t.sku), now);
+    const changed = await recomputeSkus(tx, supplierId, changedTotals.map((t) => t.sku), now, changedTotals);
     return { result: summarise(results, [...created]), changed, skus: changedTotals.map((t) => t.sku) };
   });
 }

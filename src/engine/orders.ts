@@ -116,7 +116,7 @@ export async function submitOrder(
     const conflicts = lines.filter((l) => l.short > 0).map((l) => ({ id: ctx.newId('cfl'), sku: l.sku, short: l.short }));
     await insertConflicts(tx, supplierId, orderId, storeId, owner?.retailer_id ?? null,
       owner?.oversell_cost ?? DEFAULT_OVERSELL_COST, owner?.conflict_action ?? 'notify', conflicts, at);
-    await recomputeSkus(tx, supplierId, [...touched], now);
+    await recomputeSkus(tx, supplierId, [...touched], now, [...totals.values()]);
     return {
       result: toResult({ id: orderId, status }, lines, conflicts.map((c) => c.id), false),
       skus: [...touched], conflicts: conflicts.length,

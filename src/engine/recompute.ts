@@ -7,12 +7,12 @@ import { allocateSku } from '../domain/index.ts';
 import type { RetailerAllocationInput, SkuAllocationResult, Strategy } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import {
-  loadListingTargets, loadRetailerRules, loadRules, loadSkuStates, worstSyncDelayMs,
-  type ListingTargetRow, type SkuStateRow,
+  loadAllRules, loadListingTargets, loadSkuStates, worstSyncDelayMs, type ListingTargetRow, type SkuStateRow,
 } from '../store/ops/allocation-inputs.ts';
 import { loadSales } from '../store/ops/sales.ts';
 import { writeDesired, type DesiredWrite } from '../store/ops/desired.ts';
 import { buildRuleBook, toBufferRule } from './rules.ts';
+import type { SkuTotalsRow } from '../store/ops/skus.ts';
 
 export const VELOCITY_WINDOW_DAYS = 28;
 const DAY_MS = 86_400_000;
@@ -32,17 +32,25 @@ export interface Allocations {
   desired: DesiredWrite[];
 }
 
+export interface ComputeOptions {
+  /** Current totals the caller already holds (locked rows), saving a read. */
+  states?: SkuStateRow[];
+  /** Read velocity even when no rule needs it (to show it). */
+  withVelocity?: boolean;
+}
+
 /** Computes (without writing) every affected SKU's quantities and the desired value of each of its listings. */
-export async function computeAllocations(db: Db, supplierId: string, skus: readonly string[], now: number): Promise<Allocations> {
+export async function computeAllocations(
+  db: Db, supplierId: string, skus: readonly string[], now: number, opts: ComputeOptions = {},
+): Promise<Allocations> {
   const unique = [...new Set(skus)];
   // Sequential: `db` may be one transaction's connection, which runs one statement at a time.
-  const states = await loadSkuStates(db, supplierId, unique);
-  const rules = await loadRules(db, supplierId);
-  const retailerRules = await loadRetailerRules(db, supplierId);
+  const states = opts.states ?? await loadSkuStates(db, supplierId, unique);
+  const { rules, retailerRules } = await loadAllRules(db, supplierId);
   const targets = await loadListingTargets(db, supplierId, unique);
   const book = buildRuleBook(rules, retailerRules);
   const since = now - (VELOCITY_WINDOW_DAYS - 1) * DAY_MS;
-  const sales = await loadSales(db, supplierId, unique, isoDay(since));
+  const sales = book.needsVelocity || opts.withVelocity ? await loadSales(db, supplierId, unique, isoDay(since)) : [];
   const velocity = new Map<string, { v: number; days: number }>();
   const today = Date.parse(isoDay(now));
   for (const s of sales) {
@@ -87,9 +95,16 @@ export async function computeAllocations(db: Db, supplierId: string, skus: reado
 }
 
 /** Recomputes and writes desired quantities for `skus` in the caller's transaction; returns the rows that changed. */
-export async function recomputeSkus(db: Db, supplierId: string, skus: readonly string[], now: number): Promise<DesiredWrite[]> {
+export async function recomputeSkus(
+  db: Db, supplierId: string, skus: readonly string[], now: number, states?: readonly SkuTotalsRow[],
+): Promise<DesiredWrite[]> {
   if (skus.length === 0) return [];
-  const { desired } = await computeAllocations(db, supplierId, skus, now);
+  const want = new Set(skus);
+  const known = states && states.every((s) => s.name !== undefined && s.listed !== undefined)
+    ? states.filter((s) => want.has(s.sku)).map((s) => ({ sku: s.sku, category: s.category, name: s.name ?? null, listed: s.listed ?? true,
+      on_hand: s.on_hand, committed: s.committed, held: s.held }))
+    : undefined;
+  const { desired } = await computeAllocations(db, supplierId, skus, now, known ? { states: known } : {});
   return writeDesired(db, supplierId, desired, new Date(now).toISOString());
 }
 

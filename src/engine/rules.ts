@@ -68,6 +68,8 @@ export interface RuleBook {
   retailer(retailerId: string, sku: string, category: string | null): Omit<RetailerAllocationInput, 'velocity' | 'historyDays'>;
   /** True when some rule needs measured sync delay (formula/table buffers). */
   needsSyncDelay: boolean;
+  /** True when some rule needs measured velocity (proportional strategy, formula/table buffers). */
+  needsVelocity: boolean;
 }
 
 export function buildRuleBook(rules: readonly RuleRow[], retailerRules: readonly RetailerRuleRow[]): RuleBook {
@@ -88,8 +90,11 @@ export function buildRuleBook(rules: readonly RuleRow[], retailerRules: readonly
   for (const b of [buffer.global, ...buffer.category.values(), ...buffer.sku.values()]) {
     if (b && ('formula' in b || 'table' in b)) needsSyncDelay = true;
   }
+  let needsVelocity = needsSyncDelay;
+  for (const s of [strategy.global, ...strategy.category.values(), ...strategy.sku.values()]) if (s === 'proportional') needsVelocity = true;
   return {
     needsSyncDelay,
+    needsVelocity,
     forSku(sku, category) {
       const out: SkuRules = { threshold: pick(threshold, sku, category) ?? 0, strategy: pick(strategy, sku, category) ?? 'hybrid' };
       const res = pick(reserve, sku, category);

@@ -9,7 +9,7 @@ import type { SkuView, StoreSyncView } from './types.ts';
 
 export async function getSku(ctx: Ctx, supplierId: string, sku: string, ledgerLimit = 50): Promise<SkuView> {
   const now = ctx.clock.now();
-  const { skus, targets } = await computeAllocations(ctx.db, supplierId, [sku], now);
+  const { skus, targets } = await computeAllocations(ctx.db, supplierId, [sku], now, { withVelocity: true });
   const a = skus.get(sku);
   if (!a) throw new DropsyncError('not_found', 'unknown SKU', 'sku');
   const [desired, locations, ledger] = await Promise.all([

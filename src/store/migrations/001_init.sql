@@ -168,6 +168,8 @@ create table listings (
   unique (store_id, external_id),
   foreign key (supplier_id, sku) references skus(supplier_id, sku)
 );
+-- Recompute finds every listing of the SKUs it touches.
+create index listings_sku on listings (supplier_id, sku);
 
 -- Level-triggered desired state: one row per listing. dirty = desired is distinct from confirmed.
 create table desired (

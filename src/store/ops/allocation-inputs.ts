@@ -8,6 +8,17 @@ export interface RetailerRuleRow {
 export interface SkuStateRow { sku: string; category: string | null; name: string | null; listed: boolean; on_hand: number; committed: number; held: number }
 export interface ListingTargetRow { listing_id: string; store_id: string; retailer_id: string; sku: string }
 
+/** Both rule tables of a supplier in one round trip. */
+export async function loadAllRules(db: Db, supplierId: string): Promise<{ rules: RuleRow[]; retailerRules: RetailerRuleRow[] }> {
+  const rows = await db.query<{ rules: RuleRow[] | null; retailer_rules: RetailerRuleRow[] | null }>(
+    `select (select json_agg(json_build_object('scope', scope, 'scope_key', scope_key, 'kind', kind, 'value', value)) from rules where supplier_id = $1) as rules,
+            (select json_agg(json_build_object('retailer_id', retailer_id, 'scope', scope, 'scope_key', scope_key, 'floor', floor,
+               'ceiling', ceiling, 'tier', tier, 'excluded', excluded)) from retailer_rules where supplier_id = $1) as retailer_rules`,
+    [supplierId],
+  );
+  return { rules: rows[0]?.rules ?? [], retailerRules: rows[0]?.retailer_rules ?? [] };
+}
+
 export async function loadRules(db: Db, supplierId: string): Promise<RuleRow[]> {
   return db.query<RuleRow>(`select scope, scope_key, kind, value from rules where supplier_id = $1`, [supplierId]);
 }

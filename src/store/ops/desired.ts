@@ -10,17 +10,19 @@ export const DESIRED_CHANNEL = 'dropsync_desired';
  */
 export async function writeDesired(db: Db, supplierId: string, rows: readonly DesiredWrite[], at: string): Promise<DesiredWrite[]> {
   if (rows.length === 0) return [];
-  await lockDesiredRows(db, rows.map((r) => r.listingId));
+  // Rows are written in listing-id order (the one lock order of `desired`), and the NOTIFY rides in the same
+  // statement: one round trip. The scalar subquery runs once, and only when some row changed.
   const changed = await db.query<{ listing_id: string; store_id: string; sku: string; desired: number }>(
-    `insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at)
-     select u.l, $1, u.s, u.k, u.q, $6::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::int[]) u(l, s, k, q) order by u.l
-     on conflict (listing_id) do update set desired = excluded.desired, desired_at = excluded.desired_at
-     where desired.desired is distinct from excluded.desired
-     returning listing_id, store_id, sku, desired`,
-    [supplierId, rows.map((r) => r.listingId), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.map((r) => r.desired), at],
+    `with changed as (
+       insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at)
+       select u.l, $1, u.s, u.k, u.q, $6::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::int[]) u(l, s, k, q) order by u.l
+       on conflict (listing_id) do update set desired = excluded.desired, desired_at = excluded.desired_at
+       where desired.desired is distinct from excluded.desired
+       returning listing_id, store_id, sku, desired),
+     notified as (select count(pg_notify($7, s)) as n from (select distinct store_id as s from changed) x)
+     select c.listing_id, c.store_id, c.sku, c.desired from changed c, notified`,
+    [supplierId, rows.map((r) => r.listingId), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.map((r) => r.desired), at, DESIRED_CHANNEL],
   );
-  const stores = [...new Set(changed.map((r) => r.store_id))];
-  if (stores.length > 0) await db.query(`select pg_notify($1, s) from unnest($2::text[]) s`, [DESIRED_CHANNEL, stores]);
   return changed.map((r) => ({ listingId: r.listing_id, storeId: r.store_id, sku: r.sku, desired: r.desired }));
 }
 

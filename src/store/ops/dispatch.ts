@@ -41,6 +41,39 @@ export async function loadDirty(db: Db, storeId: string, limit: number): Promise
   );
 }
 
+export interface PushRecord {
+  supplierId: string; storeId: string; at: string; items: number; ok: number; failed: number; durationMs: number; error: string | null;
+}
+
+/**
+ * One round trip after a push: acknowledged quantities become confirmed (rows locked in listing-id order, the
+ * one lock order of `desired`), each acknowledged item whose desired is the value pushed gets its lag
+ * (desired_at -> now) into push_lag, and the push goes into push_log. confirmed becomes what the store
+ * acknowledged, so a desired that changed during the push stays dirty. Returns the lags in ms.
+ */
+export async function confirmPush(
+  db: Db, acks: readonly { listingId: string; quantity: number }[], r: PushRecord,
+): Promise<number[]> {
+  const rows = await db.query<{ lags: number[] | null }>(
+    `with locked as (select listing_id from desired where listing_id = any($2::text[]) order by listing_id for update),
+     conf as (
+       update desired d set confirmed = u.q, confirmed_at = $4::timestamptz, attempts = 0, last_error = null
+       from locked l join unnest($2::text[], $3::int[]) u(id, q) on u.id = l.listing_id
+       where d.listing_id = l.listing_id and d.store_id = $1
+       returning case when d.desired = u.q then greatest(0, round(extract(epoch from ($4::timestamptz - d.desired_at)) * 1000))::int end as lag),
+     lags as (select lag from conf where lag is not null),
+     pl as (insert into push_lag (store_id, at, lag_ms) select $1, $4::timestamptz, lag from lags returning lag_ms),
+     log as (
+       insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
+       select $5, $1, $4::timestamptz, $6, $7, $8, $9,
+              (select percentile_disc(0.5) within group (order by lag) from lags), (select max(lag) from lags), $10
+       returning 1)
+     select (select array_agg(lag_ms) from pl) as lags, (select count(*) from log) as logged`,
+    [r.storeId, acks.map((a) => a.listingId), acks.map((a) => a.quantity), r.at, r.supplierId, r.items, r.ok, r.failed, r.durationMs, r.error],
+  );
+  return rows[0]?.lags ?? [];
+}
+
 /**
  * Records acknowledged quantities as confirmed. confirmed always becomes what the store acknowledged, so a
  * desired value that changed during the push stays dirty (desired <> confirmed) and is pushed again. Returns the
@@ -115,8 +148,8 @@ export interface ReleaseStore {
  * jitter(0.5-1); after `circuitAfter` consecutive failures the circuit opens for `cap`; after `unhealthyAfter`
  * the store is unhealthy and retried forever at the slow pace.
  */
-export async function releaseStore(db: Db, r: ReleaseStore): Promise<void> {
-  await db.query(
+export async function releaseStore(db: Db, r: ReleaseStore): Promise<number> {
+  const rows = await db.query<{ dirty: number }>(
     `update stores set
        lease_owner = null, lease_until = null,
        failures = case when $3 then failures + 1 else 0 end,
@@ -132,10 +165,12 @@ export async function releaseStore(db: Db, r: ReleaseStore): Promise<void> {
          case when $5 > 0 then $2::timestamptz + make_interval(secs => $5 / 1000.0) else null end),
        last_push_at = case when $6 then $2::timestamptz else last_push_at end,
        last_error = $7
-     where id = $1 and lease_owner = $8`,
+     where id = $1 and lease_owner = $8
+     returning (select count(*)::int from desired where store_id = $1 and confirmed is distinct from desired) as dirty`,
     [r.storeId, r.now, r.failed, r.partial, r.retryAfterMs, r.pushed, r.error, r.owner,
       r.baseMs, r.capMs, r.circuitAfter, r.unhealthyAfter, r.unhealthyRetryMs],
   );
+  return rows[0]?.dirty ?? 0;
 }
 
 /** Ends a lease without touching failure state (nothing to do, or rate limited until `nextAt`). */

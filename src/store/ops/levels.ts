@@ -11,13 +11,13 @@ export interface LevelRow {
 export async function ensureLocations(db: Db, supplierId: string, ids: readonly string[]): Promise<Map<string, boolean>> {
   if (ids.length === 0) return new Map();
   const unique = [...new Set(ids)].sort();
-  await db.query(
-    `insert into locations (supplier_id, id, name, shared) select $1, l, l, true from unnest($2::text[]) l
-     on conflict do nothing`,
-    [supplierId, unique],
-  );
+  // One round trip: the CTE's insert is invisible to the outer select, hence the union with what it returned.
   const rows = await db.query<{ id: string; shared: boolean }>(
-    `select id, shared from locations where supplier_id = $1 and id = any($2::text[])`,
+    `with ins as (
+       insert into locations (supplier_id, id, name, shared) select $1, l, l, true from unnest($2::text[]) l
+       on conflict do nothing returning id, shared)
+     select id, shared from locations where supplier_id = $1 and id = any($2::text[])
+     union all select id, shared from ins`,
     [supplierId, unique],
   );
   return new Map(rows.map((r) => [r.id, r.shared]));

@@ -3,6 +3,8 @@ import type { Db } from '../types.ts';
 export interface SkuTotalsRow {
   sku: string;
   category: string | null;
+  name?: string | null;
+  listed?: boolean;
   on_hand: number;
   committed: number;
   held: number;
@@ -24,7 +26,7 @@ export async function ensureSkus(db: Db, supplierId: string, skus: readonly stri
 export async function lockSkus(db: Db, supplierId: string, skus: readonly string[]): Promise<Map<string, SkuTotalsRow>> {
   if (skus.length === 0) return new Map();
   const rows = await db.query<SkuTotalsRow>(
-    `select sku, category, on_hand, committed, held from skus
+    `select sku, category, name, listed, on_hand, committed, held from skus
      where supplier_id = $1 and sku = any($2::text[]) order by sku for update`,
     [supplierId, [...new Set(skus)].sort()],
   );

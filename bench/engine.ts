@@ -1,0 +1,278 @@
+/**
+ * Engine benchmark: ingest throughput (single events and batches of 1,000), event-to-acknowledged lag at 5 and
+ * 50 stores under a steady 200 events/s, and peak RSS with 100,000 SKUs x 20 stores of desired rows; on PGlite
+ * and on the Postgres server (DATABASE_URL), against a counting connector with zero latency. pgbench (simple
+ * update, -N) on a scratch database is the ceiling the batched ingest is compared with.
+ *
+ *   node --import tsx bench/engine.ts [--quick] [--only pglite|postgres]
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { registerConnector } from '../src/connectors/registry.ts';
+import type { Connector, PushItem } from '../src/connectors/types.ts';
+import { createEngine, createSupplier, type Engine } from '../src/engine/index.ts';
+import { openDatabase, type Db } from '../src/store/index.ts';
+import { sampleRss, summarize, type BenchOptions, type BenchSection, type Measurement } from './lib/index.ts';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const clock = { now: () => Date.now() };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Zero-latency connector that acknowledges everything and keeps only counts (memory stays flat). */
+let acknowledged = 0;
+registerConnector('test', (store) => ({
+  platform: 'test',
+  maxBatch: typeof store.config.maxBatch === 'number' ? store.config.maxBatch : 250,
+  async push(items: PushItem[]) {
+    acknowledged += items.length;
+    return { items: items.map((i) => ({ listingId: i.listingId, ok: true as const, quantity: i.quantity })) };
+  },
+  async readLevels() { return []; },
+  async fetchOrders(cursor) { return { orders: [], cursor }; },
+  async compensate() { return { cancelled: false, detail: 'bench' }; },
+  rateLimit() { return { waitMs: 0 }; },
+} satisfies Connector));
+
+interface Handle { db: Db; close(): Promise<void> }
+
+async function open(kind: 'pglite' | 'postgres'): Promise<Handle> {
+  if (kind === 'pglite') { const db = await openDatabase(); return { db, close: () => db.close() }; }
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const db = await openDatabase({ databaseUrl: DATABASE_URL, schema, poolSize: 12 });
+  return {
+    db,
+    async close() {
+      await db.close();
+      const c = new pg.Client({ connectionString: DATABASE_URL });
+      await c.connect();
+      await c.query(`drop schema if exists "${schema}" cascade`);
+      await c.end();
+    },
+  };
+}
+
+async function reachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+  try { await c.connect(); return true; } catch { return false; } finally { await c.end().catch(() => {}); }
+}
+
+const pad = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
+
+/** Supplier, `stores` stores (retailers without rules: each store shows the whole pool), `skus` SKUs listed on the first `listed` stores. */
+async function setup(db: Db, skus: number, stores: number, listed: number): Promise<{ supplierId: string; storeIds: string[] }> {
+  const supplierId = await createSupplier(db, clock, { name: 'bench' });
+  const storeIds = Array.from({ length: stores }, (_, i) => `${supplierId}-st${i}`);
+  await db.query(`insert into retailers (id, supplier_id, name, created_at) select s || '-r', $1, s, now() from unnest($2::text[]) s`, [supplierId, storeIds]);
+  await db.query(`insert into stores (id, supplier_id, retailer_id, platform, name, config, created_at)
+    select s, $1, s || '-r', 'test', s, '{"maxBatch":250}', now() from unnest($2::text[]) s`, [supplierId, storeIds]);
+  await db.query(`insert into skus (supplier_id, sku, listed, created_at, updated_at)
+    select $1, 'SKU-' || lpad(g::text, 6, '0'), true, now(), now() from generate_series(0, $2 - 1) g`, [supplierId, skus]);
+  await addListings(db, supplierId, storeIds.slice(0, listed));
+  return { supplierId, storeIds };
+}
+
+async function addListings(db: Db, supplierId: string, storeIds: string[]): Promise<void> {
+  for (const s of storeIds) {
+    await db.query(`insert into listings (id, supplier_id, store_id, sku, external_id, created_at)
+      select $2 || ':' || sku, $1, $2, sku, 'x-' || sku, now() from skus where supplier_id = $1`, [supplierId, s]);
+  }
+}
+
+async function setAll(engine: Engine, supplierId: string, skus: number, quantity: number, tag: string): Promise<number[]> {
+  const rates: number[] = [];
+  for (let start = 0; start < skus; start += 1000) {
+    const events = Array.from({ length: Math.min(1000, skus - start) }, (_, k) => ({
+      id: `${tag}-${start + k}`, sku: pad(start + k), location: 'main', kind: 'set' as const, quantity, occurredAt: new Date().toISOString(),
+    }));
+    const t0 = performance.now();
+    await engine.ingestEvents(supplierId, events);
+    rates.push(events.length / ((performance.now() - t0) / 1000));
+  }
+  return rates;
+}
+
+function measurement(name: string, unit: string, samples: number[], extra: Partial<Measurement> = {}): Measurement {
+  const s = summarize(samples);
+  return { name, unit, median: s.p50, p90: s.p90, p99: s.p99, min: s.min, max: s.max, samples: s.n, ...extra };
+}
+
+let evSeq = 0;
+const adjust = (sku: number, tag: string) => ({
+  id: `${tag}-${++evSeq}`, sku: pad(sku), location: 'main', kind: 'adjust' as const, delta: -1, occurredAt: new Date().toISOString(), reason: 'sale',
+});
+
+/** Steady `rate` events/s for `seconds`; returns every acknowledged item's lag (desired committed -> store ack), ms. */
+async function steadyLag(engine: Engine, supplierId: string, skus: number, rate: number, seconds: number): Promise<number[]> {
+  const lags: number[] = [];
+  let measuring = false;
+  const off = engine.on('pushed', (p) => {
+    if (measuring) for (const l of (p as { lagMs?: number[] }).lagMs ?? []) lags.push(l);
+  });
+  const tickMs = 10;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const warm = 1000;
+  const t0 = performance.now();
+  let ticks = 0;
+  const inflight = new Set<Promise<unknown>>();
+  while (performance.now() - t0 < warm + seconds * 1000) {
+    measuring = performance.now() - t0 >= warm;
+    const events = Array.from({ length: perTick }, () => adjust(Math.floor(Math.random() * skus), 'lag'));
+    const p = engine.ingestEvents(supplierId, events);
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+    ticks++;
+    const due = t0 + ticks * tickMs;
+    await sleep(Math.max(0, due - performance.now()));
+  }
+  await Promise.all(inflight);
+  await sleep(300);
+  off();
+  return lags;
+}
+
+function pgbenchTps(seconds: number, log: (s: string) => void): number | null {
+  const dbName = `dropsync_pgbench_${randomBytes(4).toString('hex')}`;
+  const base = new URL(DATABASE_URL);
+  const conn = ['-h', base.hostname, '-p', base.port || '5432', '-U', decodeURIComponent(base.username || 'postgres')];
+  try {
+    execFileSync('createdb', [...conn, dbName], { stdio: 'ignore' });
+    execFileSync('pgbench', [...conn, '-i', '-s', '1', '-q', dbName], { stdio: 'ignore' });
+    const out = execFileSync('pgbench', [...conn, '-N', '-c', '2', '-j', '2', '-T', String(seconds), dbName], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const m = /tps = ([\d.]+)/.exec(out);
+    return m ? Number(m[1]) : null;
+  } catch (err) {
+    log(`pgbench unavailable: ${(err as Error).message.split('\n')[0]}`);
+    return null;
+  } finally {
+    try { execFileSync('dropdb', [...conn, '--if-exists', dbName], { stdio: 'ignore' }); } catch { /* already gone */ }
+  }
+}
+
+async function benchDb(kind: 'pglite' | 'postgres', opts: BenchOptions): Promise<BenchSection> {
+  const SKUS = 10_000;
+  const singles = opts.quick ? 100 : 300;
+  const batches = opts.quick ? 4 : 10;
+  const lagSeconds = opts.quick ? 3 : 8;
+  const measurements: Measurement[] = [];
+  const notes: string[] = [];
+  const baseline = kind === 'postgres' ? pgbenchTps(opts.quick ? 5 : 10, opts.log) : null;
+  if (baseline !== null) notes.push(`pgbench -N (simple update), 2 clients, scratch database: ${baseline.toFixed(0)} tps; ratio = batched events/s / pgbench tps.`);
+
+  const h = await open(kind);
+  try {
+    opts.log(`${kind}: setup ${SKUS} SKUs x 5 listed stores (50 stores created)`);
+    const { supplierId, storeIds } = await setup(h.db, SKUS, 50, 5);
+    const engine = createEngine({ db: h.db, clock, reconcile: false, concurrency: 16, sweepMs: 1000 });
+    const setRates = await setAll(engine, supplierId, SKUS, 1_000_000, 'init');
+    measurements.push(measurement(`${kind}: ingest set batches of 1,000 (10k SKUs, 5 stores each)`, 'events/s', setRates));
+    await engine.dispatchOnce();
+
+    opts.log(`${kind}: ${singles} single-event calls`);
+    const singleMs: number[] = [];
+    for (let i = 0; i < singles; i++) {
+      const t0 = performance.now();
+      await engine.ingestEvents(supplierId, [adjust(Math.floor(Math.random() * SKUS), 'single')]);
+      singleMs.push(performance.now() - t0);
+    }
+    measurements.push(measurement(`${kind}: ingest single events (1 per call, sequential)`, 'events/s', singleMs.map((ms) => 1000 / ms),
+      { note: `latency p50 ${summarize(singleMs).p50.toFixed(2)} ms, p99 ${summarize(singleMs).p99.toFixed(2)} ms` }));
+
+    opts.log(`${kind}: ${batches} batches of 1,000 adjust events`);
+    const batchRates: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const events = Array.from({ length: 1000 }, () => adjust(Math.floor(Math.random() * SKUS), 'batch'));
+      const t0 = performance.now();
+      await engine.ingestEvents(supplierId, events);
+      batchRates.push(1000 / ((performance.now() - t0) / 1000));
+    }
+    measurements.push(measurement(`${kind}: ingest adjust batches of 1,000 (random SKUs)`, 'events/s', batchRates,
+      baseline !== null ? { baseline: { name: 'pgbench -N tps', value: baseline } } : {}));
+    await engine.dispatchOnce();
+
+    for (const n of [5, 50]) {
+      if (n === 50) {
+        opts.log(`${kind}: listing the 10k SKUs on 45 more stores`);
+        await addListings(h.db, supplierId, storeIds.slice(5));
+        // Start converged: the new rows get the current value (no rules: every store shows the whole pool).
+        await h.db.query(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, confirmed, confirmed_at)
+          select l.id, l.supplier_id, l.store_id, l.sku, d.desired, now(), d.desired, now() from listings l
+          join desired d on d.store_id = $2 and d.sku = l.sku where l.supplier_id = $1 and l.store_id <> all($3::text[])`,
+          [supplierId, storeIds[0], storeIds.slice(0, 5)]);
+      }
+      opts.log(`${kind}: lag at ${n} stores, 200 events/s for ${lagSeconds} s`);
+      await engine.start();
+      const lags = await steadyLag(engine, supplierId, SKUS, 200, lagSeconds);
+      await engine.stop();
+      await engine.dispatchOnce();
+      const s = summarize(lags);
+      measurements.push({ name: `${kind}: event -> acknowledged lag, ${n} stores, 200 events/s`, unit: 'ms', median: s.p50, p90: s.p90, p99: s.p99, max: s.max, samples: s.n });
+    }
+  } finally {
+    await h.close();
+  }
+  return { title: `Engine on ${kind === 'pglite' ? 'PGlite (embedded, in memory)' : 'the Postgres server'}`, measurements, notes };
+}
+
+/** Peak RSS of this process while 100,000 SKUs x 20 stores of desired rows are written and pushed. */
+async function benchRss(kind: 'pglite' | 'postgres', opts: BenchOptions): Promise<Measurement> {
+  const SKUS = opts.quick ? 20_000 : 100_000;
+  const STORES = 20;
+  const h = await open(kind);
+  const rss = sampleRss(20);
+  const t0 = performance.now();
+  try {
+    opts.log(`${kind}: RSS run, ${SKUS} SKUs x ${STORES} stores`);
+    const { supplierId } = await setup(h.db, SKUS, STORES, STORES);
+    const engine = createEngine({ db: h.db, clock, reconcile: false, concurrency: 16 });
+    await setAll(engine, supplierId, SKUS, 50, 'rss');
+    const before = acknowledged;
+    await engine.dispatchOnce();
+    const pushed = acknowledged - before;
+    const seconds = (performance.now() - t0) / 1000;
+    const peak = rss.stop();
+    return { name: `${kind}: peak RSS, ${SKUS.toLocaleString('en')} SKUs x ${STORES} stores of desired rows written and pushed`, unit: 'MB', median: peak,
+      samples: 1, note: `${pushed.toLocaleString('en')} items pushed, ${seconds.toFixed(0)} s` };
+  } finally {
+    rss.stop();
+    await h.close();
+  }
+}
+
+export async function run(opts: BenchOptions & { only?: ('pglite' | 'postgres')[] }): Promise<BenchSection[]> {
+  const kinds = opts.only ?? ['pglite', 'postgres'];
+  const sections: BenchSection[] = [];
+  const server = await reachable();
+  const rssMeasurements: Measurement[] = [];
+  for (const kind of kinds) {
+    if (kind === 'postgres' && !server) { sections.push({ title: 'Engine on the Postgres server', measurements: [], notes: [`skipped: no server at ${DATABASE_URL}`] }); continue; }
+    sections.push(await benchDb(kind, opts));
+  }
+  // RSS of the engine process; with PGlite the database itself lives in this process too.
+  for (const kind of [...kinds].reverse()) {
+    if (kind === 'postgres' && !server) continue;
+    rssMeasurements.push(await benchRss(kind, opts));
+  }
+  sections.push({
+    title: 'Engine memory', measurements: rssMeasurements,
+    notes: ['Peak resident set size of the benchmark process, sampled every 20 ms. With PGlite the whole database lives in the process.'],
+  });
+  return sections;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const quick = process.argv.includes('--quick');
+  const i = process.argv.indexOf('--only');
+  const only = i > 0 ? (process.argv[i + 1]!.split(',') as ('pglite' | 'postgres')[]) : undefined;
+  const out = await run({ quick, log: (l) => process.stderr.write(`${l}\n`), ...(only ? { only } : {}) });
+  for (const s of out) {
+    console.log(`\n## ${s.title}`);
+    for (const m of s.measurements) {
+      const ratio = m.baseline ? `  (x${(m.median / m.baseline.value).toFixed(2)} of ${m.baseline.name} ${m.baseline.value.toFixed(0)})` : '';
+      console.log(`${m.name}: median ${m.median.toFixed(1)} ${m.unit}${m.p99 !== undefined ? `, p90 ${m.p90?.toFixed(1)}, p99 ${m.p99.toFixed(1)}` : ''}${m.samples ? `, n=${m.samples}` : ''}${ratio}${m.note ? ` — ${m.note}` : ''}`);
+    }
+    for (const n of s.notes ?? []) console.log(`  ${n}`);
+  }
+  process.exit(0);
+}
