@@ -3,9 +3,9 @@
  * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
  */
-import {
-  claimStores, confirmPush, deferStore, insertDrift, insertPushLog, loadDirty, recordItemFailures, releaseStore, type ClaimedStore, type DirtyRow,
-} from '../store/ops/dispatch.ts';
+import { claimStores, deferStore, insertDrift, insertPushLog, recordItemFailures, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
+import { confirmPushes, loadDirtyMany, releaseStores, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
+import { Batcher } from './batcher.ts';
 import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
 import { lockDesiredRows } from '../store/ops/desired.ts';
@@ -33,7 +33,26 @@ export class Dispatcher {
   private stopped = true;
   private pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {}
+  // Pushes to many stores finish close together: their statements are gathered per tick into one each.
+  private readonly dirty: Batcher<{ storeId: string; limit: number }, DirtyRow[]>;
+  private readonly confirm: Batcher<PushOutcome, number[]>;
+  private readonly release: Batcher<ReleaseFields, number>;
+
+  constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {
+    const backoff = { baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter, unhealthyRetryMs: s.unhealthyRetryMs };
+    this.dirty = new Batcher(async (items) => {
+      const rows = await loadDirtyMany(ctx.db, items);
+      return items.map((i) => rows.get(i.storeId) ?? []);
+    });
+    this.confirm = new Batcher(async (items) => {
+      const lags = await retryTx(() => confirmPushes(ctx.db, items, iso(ctx.clock.now())));
+      return items.map((i) => lags.get(i.storeId) ?? []);
+    });
+    this.release = new Batcher(async (items) => {
+      const dirty = await retryTx(() => releaseStores(ctx.db, s.owner, iso(ctx.clock.now()), backoff, items));
+      return items.map((i) => dirty.get(i.storeId) ?? 0);
+    });
+  }
 
   /**
    * Pushes one claimed store: batches of up to maxBatch, newest desired first, for as long as full batches keep
@@ -41,10 +60,8 @@ export class Dispatcher {
    */
   async pushStore(store: ClaimedStore): Promise<number> {
     const { ctx, s } = this;
-    const release = (fields: Partial<Parameters<typeof releaseStore>[1]>) => releaseStore(ctx.db, {
-      storeId: store.id, owner: s.owner, now: iso(ctx.clock.now()), failed: false, partial: false, retryAfterMs: 0, pushed: false,
-      error: null, baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter,
-      unhealthyRetryMs: s.unhealthyRetryMs, ...fields,
+    const release = (fields: Partial<ReleaseFields>) => this.release.add({
+      storeId: store.id, failed: false, partial: false, retryAfterMs: 0, pushed: false, error: null, ...fields,
     });
     let connector;
     try {
@@ -62,7 +79,7 @@ export class Dispatcher {
         return total;
       }
       const batch = Math.max(1, connector.maxBatch);
-      const rows = await loadDirty(ctx.db, store.id, batch);
+      const rows = await this.dirty.add({ storeId: store.id, limit: batch });
       if (rows.length === 0) {
         if (total > 0) engineMetrics.queueDepth.set({ store: store.id }, await release({ pushed: true }));
         else await deferStore(ctx.db, store.id, s.owner, null);
@@ -114,10 +131,10 @@ export class Dispatcher {
     }
     for (const id of byId.keys()) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
     const error = fails[0]?.error ?? null;
-    const lags = await retryTx(() => confirmPush(ctx.db, acks, {
-      supplierId: store.supplier_id, storeId: store.id, at, items: items.length, ok: acks.length, failed: fails.length,
-      durationMs: Math.round(performance.now() - t0), error,
-    }));
+    const lags = await this.confirm.add({
+      supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: acks.length, failed: fails.length,
+      durationMs: Math.round(performance.now() - t0), error, acks,
+    });
     if (fails.length > 0) {
       const drift = fails.filter((f) => f.actual !== null).map((f) => {
         const row = rows.find((r) => r.listing_id === f.listingId)!;

@@ -17,7 +17,8 @@ export async function claimStores(db: Db, owner: string, now: string, leaseUntil
          and (st.lease_until is null or st.lease_until < $2::timestamptz)
          and (st.next_attempt_at is null or st.next_attempt_at <= $2::timestamptz)
          and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired)
-       order by st.next_attempt_at nulls first, st.id
+       -- Least recently pushed first: round robin, so busy stores cannot starve the others.
+       order by st.last_push_at nulls first, st.id
        limit $4
        for update skip locked)
      returning s.id, s.supplier_id, s.platform, s.config, s.credentials, s.failures`,
