@@ -13,7 +13,7 @@
  *   locations are created shared.
  */
 import { DropsyncError } from '../domain/errors.ts';
-import { ensureSkus, lockSkus, writeSkuTotals, type SkuTotalsRow } from '../store/ops/skus.ts';
+import { ensureSkus, findNearSkus, lockSkus, writeSkuTotals, type SkuTotalsRow } from '../store/ops/skus.ts';
 import { ensureLocations, loadLevels, upsertLevels } from '../store/ops/levels.ts';
 import { adjustSumsAfter, findSeenEvents, insertEvents, type StockEventRow } from '../store/ops/events.ts';
 import { appendLedger, type LedgerRow } from '../store/ops/ledger.ts';
@@ -78,6 +78,7 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
     const shared = await ensureLocations(tx, supplierId, valid.map((v) => v.location));
     const skuCodes = [...new Set(valid.map((v) => v.sku))].sort();
     const created = new Set(await ensureSkus(tx, supplierId, skuCodes, at));
+    const near = await findNearSkus(tx, supplierId, [...created]);
     const totals = await lockSkus(tx, supplierId, skuCodes);
     const seen = await findSeenEvents(tx, supplierId, valid.map((v) => v.ev.id));
     const fresh = valid.filter((v) => {
@@ -145,7 +146,13 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
       });
       const res: EventResult = { id: v.ev.id, status: outcome };
       if (outcome === 'stale') res.reason = 'older than the newest applied set for this SKU and location';
-      if (created.has(v.sku)) { res.createdSku = true; res.reason = 'unknown SKU created as unlisted'; }
+      if (created.has(v.sku)) {
+        res.createdSku = true;
+        const similar = near.get(v.sku);
+        res.reason = similar
+          ? `unknown SKU created as unlisted; it differs from existing SKU "${similar}" only in case or whitespace (not merged)`
+          : 'unknown SKU created as unlisted';
+      }
       results[v.index] = res;
     }
 

@@ -76,6 +76,10 @@ for (const v of variants) {
       assert.equal(s1.quantities.onHand, 39);
       assert.deepEqual(s1.locations.map((l) => [l.locationId, l.onHand, l.shared]), [['main', 39, true], ['outlet', 500, false]]);
 
+      // A case mismatch is reported, never merged.
+      const near = await engine.ingestEvents(sup, [{ id: 'g1', sku: 's1', location: 'main', kind: 'adjust', delta: 1, occurredAt: T(60) }]);
+      assert.match(near.results[0]!.reason!, /differs from existing SKU "S1" only in case/);
+      assert.equal(await onHand(db, sup, 'S1'), 39);
       await assert.rejects(engine.ingestEvents(sup, new Array(1001).fill(batch[1])), /at most 1000/);
     } finally {
       await close();

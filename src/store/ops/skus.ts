@@ -43,3 +43,14 @@ export async function writeSkuTotals(db: Db, supplierId: string, rows: readonly 
     [supplierId, rows.map((r) => r.sku), rows.map((r) => r.on_hand), rows.map((r) => r.committed), rows.map((r) => r.held), at],
   );
 }
+
+/** For new SKU codes, an existing code that differs only in case or whitespace (reported, never merged). */
+export async function findNearSkus(db: Db, supplierId: string, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.query<{ code: string; sku: string }>(
+    `select c as code, s.sku from unnest($2::text[]) c
+     join skus s on s.supplier_id = $1 and lower(btrim(s.sku)) = lower(btrim(c)) and s.sku <> c`,
+    [supplierId, codes],
+  );
+  return new Map(rows.map((r) => [r.code, r.sku]));
+}
