@@ -42,6 +42,13 @@ for (const v of variants) {
       const after = await engine.getSku(supplierId, 'TEE-BLK-M');
       assert.deepEqual(stores.map((s) => after.stores.find((x) => x.storeId === s)!.confirmed), [160, 130, 100, 80, 80]);
       assert.equal(after.ledger[0]!.onHand, 480);
+
+      // A rule change: reserve 300 -> pool 180 < floors 200, so floors scale down: 72/45/27/18/18.
+      await setRule(db, supplierId, 'own_reserve', { units: 300 });
+      assert.equal(await engine.recompute(supplierId, 'all'), 5);
+      await engine.dispatchOnce();
+      assert.deepEqual(stores.map((s) => testConnector(s).levels.get('ext-TEE-BLK-M')), [72, 45, 27, 18, 18]);
+      assert.equal(await engine.recompute(supplierId, ['TEE-BLK-M']), 0, 'nothing changed, nothing written');
     } finally {
       await close();
     }
