@@ -15,30 +15,34 @@ import { renderModule, sampleRss, type BenchOptions, type BenchSection, type Mod
 const MODULES = ['domain', 'engine', 'shopify-full-sync', 'woo-full-sync', 'lag-emulators'] as const;
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** A module that runs longer than this is stopped and reported as failed. */
-const MODULE_TIMEOUT_MS = 15 * 60_000;
+/** A module that runs longer than this (default; --timeout-min) is stopped and reported as failed. */
+const DEFAULT_TIMEOUT_MIN = 15;
 
 interface Args {
   quick: boolean;
   only: string[] | null;
+  timeoutMin: number;
   /** Internal: run this one module in this process and write its report to `out`. */
   child: string | null;
   out: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, child: null, out: null };
+  const args: Args = { quick: false, only: null, timeoutMin: DEFAULT_TIMEOUT_MIN, child: null, out: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
-    else if (a === '--child') args.child = argv[++i] ?? null;
+    else if (a === '--timeout-min') {
+      args.timeoutMin = Number(argv[++i]);
+      if (!(args.timeoutMin > 0)) throw new Error('--timeout-min needs a positive number of minutes');
+    } else if (a === '--child') args.child = argv[++i] ?? null;
     else if (a === '--out') args.out = argv[++i] ?? null;
     else if (a === '--only' || a.startsWith('--only=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (!v) throw new Error('--only needs a module name, e.g. --only domain');
       args.only = [...(args.only ?? []), ...v.split(',').map((s) => s.trim().replace(/\.ts$/, '')).filter(Boolean)];
     } else if (a === '--help' || a === '-h') {
-      console.log(`usage: npm run bench -- [--quick] [--only ${MODULES.join('|')}[,...]]`);
+      console.log(`usage: npm run bench -- [--quick] [--only ${MODULES.join('|')}[,...]] [--timeout-min ${DEFAULT_TIMEOUT_MIN}]`);
       process.exit(0);
     } else throw new Error(`unknown flag ${a} (try --help)`);
   }
@@ -77,7 +81,8 @@ async function runModule(name: string, quick: boolean): Promise<ModuleReport> {
 }
 
 /** Runs one module in a child process (same Node flags, so tsx is loaded) and reads back its report. */
-async function runIsolated(name: string, quick: boolean): Promise<ModuleReport> {
+async function runIsolated(name: string, quick: boolean, timeoutMin: number): Promise<ModuleReport> {
+  const timeoutMs = timeoutMin * 60_000;
   const dir = mkdtempSync(join(tmpdir(), 'dropsync-bench-'));
   const out = join(dir, 'report.json');
   const started = Date.now();
@@ -87,11 +92,11 @@ async function runIsolated(name: string, quick: boolean): Promise<ModuleReport> 
     });
     // A module's own stdout is progress, not report: keep it off the report stream.
     child.stdout.pipe(process.stderr);
-    const timer = setTimeout(() => child.kill('SIGKILL'), MODULE_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, sig) => resolve([c, sig])));
     clearTimeout(timer);
     if (existsSync(out)) return JSON.parse(readFileSync(out, 'utf8')) as ModuleReport;
-    const why = signal === 'SIGKILL' && Date.now() - started >= MODULE_TIMEOUT_MS ? `timed out after ${MODULE_TIMEOUT_MS / 60_000} min` : `exited with ${signal ?? `code ${code}`}`;
+    const why = signal === 'SIGKILL' && Date.now() - started >= timeoutMs ? `timed out after ${timeoutMin} min (--timeout-min)` : `exited with ${signal ?? `code ${code}`}`;
     return { module: name, at: new Date(started).toISOString(), quick, status: 'failed', error: `the benchmark process ${why} before reporting`, durationMs: Date.now() - started, peakRssMb: 0, sections: [] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -123,7 +128,7 @@ async function main(): Promise<void> {
   const fresh: ModuleReport[] = [];
   for (const name of names) {
     process.stderr.write(`bench: ${name}${args.quick ? ' (quick)' : ''}...\n`);
-    const r = await runIsolated(name, args.quick);
+    const r = await runIsolated(name, args.quick, args.timeoutMin);
     fresh.push(r);
     console.log(renderModule(r, false));
   }
