@@ -37,3 +37,4 @@ export {
   validateRetailers,
   validateStrategy,
 } from './validate.ts';
+export { seededRng, randomInt, randomHex, type Rng } from './random.ts';

@@ -2,6 +2,7 @@
  * A small seeded PRNG (mulberry32) and the draws the simulations need. Same seed, same numbers, on every
  * machine: the simulations never touch Math.random.
  */
+import { seededRng } from '../domain/random.ts';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -18,17 +19,6 @@ export interface Rng {
   fork(salt: number): Rng;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Mixes two integers into a well-spread 32-bit seed (a murmur3-style finaliser). */
 function mix(a: number, b: number): number {
   let h = (a ^ Math.imul(b + 0x9e3779b9, 0x85ebca6b)) >>> 0;
@@ -38,7 +28,7 @@ function mix(a: number, b: number): number {
 }
 
 export function createRng(seed: number): Rng {
-  const next = mulberry32(mix(seed, 0));
+  const next = seededRng(mix(seed, 0));
   const rng: Rng = {
     next,
     uniform: (low, high) => low + (high - low) * next(),

@@ -1,7 +1,7 @@
 /** Catalogue seeding: generated SKUs (SKU-00001...) or a CSV/JSON file of `{sku, available, title?}`. */
 import { readFileSync } from 'node:fs';
 import { DropsyncError, invalid } from '../../domain/errors.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../domain/random.ts';
 import type { CatalogEntry } from './types.ts';
 
 export function generateCatalog(count: number, rng: Rng): CatalogEntry[] {

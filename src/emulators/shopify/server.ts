@@ -12,7 +12,7 @@ import { generateCatalog } from './catalog.ts';
 import { createControl, type ShopifyControl } from './control.ts';
 import { runGraphQL, type Executor } from './graphql.ts';
 import { rootValues } from './resolvers.ts';
-import { seededRng } from './rng.ts';
+import { seededRng } from '../../domain/random.ts';
 import { shopifySchema } from './schema.ts';
 import { gid, ShopState } from './state.ts';
 import type { EmulatorKnobs, RequestLogEntry, ShopifyEmulatorOptions } from './types.ts';

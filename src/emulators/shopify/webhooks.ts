@@ -6,7 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/types.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../domain/random.ts';
 import type { ShopState } from './state.ts';
 import type { DeliveryLogEntry, WebhookKnobs } from './types.ts';
 

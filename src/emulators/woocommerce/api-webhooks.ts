@@ -2,7 +2,7 @@
 import { ok, paged, record, type ApiRequest, type ApiResult, type Route } from './api-common.ts';
 import type { WebhookDispatcher } from './deliveries.ts';
 import { webhookJson } from './represent.ts';
-import { randomHex, type Rng } from './rng.ts';
+import { randomHex, type Rng } from '../../domain/random.ts';
 import { WooError, type WooState } from './state.ts';
 import type { EmWebhook } from './types.ts';
 

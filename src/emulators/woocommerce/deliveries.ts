@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../../domain/types.ts';
 import { orderJson, productJson, variationJson } from './represent.ts';
-import { randomHex, type Rng } from './rng.ts';
+import { randomHex, type Rng } from '../../domain/random.ts';
 import type { StoreEvent, WooState } from './state.ts';
 import type { EmDelivery, EmWebhook, WooKnobs } from './types.ts';
 

@@ -13,7 +13,7 @@ import { webhookRoutes } from './api-webhooks.ts';
 import { WooAuth } from './auth.ts';
 import { controlRoutes, createControl, type WooControl } from './control.ts';
 import { WebhookDispatcher } from './deliveries.ts';
-import { seededRng } from './rng.ts';
+import { seededRng } from '../../domain/random.ts';
 import { WooError, WooState } from './state.ts';
 import type { InjectedFailure, RequestLogEntry, WooEmulatorOptions, WooKnobs } from './types.ts';
 

@@ -3,8 +3,8 @@
  * cancellation restocks what was reduced). No HTTP here; the API and control routes call these methods.
  */
 import type { Clock } from '../../domain/types.ts';
-import type { Rng } from './rng.ts';
-import { randomInt } from './rng.ts';
+import type { Rng } from '../../domain/random.ts';
+import { randomInt } from '../../domain/random.ts';
 import type { EmCoupon, EmNote, EmOrder, EmProduct, EmVariation, EmWebhook, ShopperLine, StockRow } from './types.ts';
 
 export type StoreEvent = { topic: string; resourceId: number };
