@@ -51,3 +51,18 @@ export async function readJsonStdin(): Promise<unknown> {
     throw invalid('stdin', `malformed JSON (${reason})`);
   }
 }
+
+/** A TCP port, 0 meaning any free one. */
+export function portFlag(value: string | undefined, flag = '--port'): number {
+  const port = integerFlag(value, flag);
+  if (port > 65535) throw invalid(flag, `must be 0-65535, got "${value}"`);
+  return port;
+}
+
+/** Resolves on the first SIGINT or SIGTERM: long-running commands await it, then close what they opened. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}

@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import { invalid } from '../../domain/errors.ts';
 import { loadCatalogFile, startShopifyEmulator, DEFAULT_API_VERSION, type ShopifyPlan } from '../../emulators/shopify/index.ts';
-import { durationFlag, integerFlag, numberFlag, rateFlag } from '../parse.ts';
+import { emulateCommand } from './emulate.ts';
+import { durationFlag, integerFlag, portFlag, untilSignal, numberFlag, rateFlag } from '../parse.ts';
 
 interface Flags {
   port: string;
@@ -27,11 +28,6 @@ interface Flags {
 
 const PLANS: ShopifyPlan[] = ['standard', 'advanced', 'plus', 'enterprise'];
 
-/** The shared `emulate` parent: found if another platform registered it first, else created. */
-function emulateCommand(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'emulate') ?? program.command('emulate').description('Run a platform emulator (a store API on your machine)');
-}
-
 export function register(program: Command): void {
   emulateCommand(program)
     .command('shopify')
@@ -52,8 +48,7 @@ export function register(program: Command): void {
     .option('--client-secret <secret>', 'app client secret that signs webhooks (random when omitted)')
     .option('--json', 'print one JSON line')
     .action(async (f: Flags) => {
-      const port = integerFlag(f.port, '--port');
-      if (port > 65535) throw invalid('--port', 'must be at most 65535');
+      const port = portFlag(f.port);
       if (!PLANS.includes(f.plan as ShopifyPlan)) throw invalid('--plan', `must be one of ${PLANS.join(', ')}`);
       const emu = await startShopifyEmulator({
         port,
@@ -98,11 +93,7 @@ export function register(program: Command): void {
           ].join('\n'),
         );
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilSignal();
       await emu.close();
     });
 }

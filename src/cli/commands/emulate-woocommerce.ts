@@ -3,9 +3,9 @@
  * base URL and keys (one JSON line with --json). The `emulate` parent is shared with other platforms.
  */
 import { Command } from 'commander';
-import { invalid } from '../../domain/errors.ts';
 import { startWooEmulator } from '../../emulators/woocommerce/index.ts';
-import { durationFlag, integerFlag, rateFlag } from '../parse.ts';
+import { emulateCommand } from './emulate.ts';
+import { durationFlag, integerFlag, portFlag, untilSignal, rateFlag } from '../parse.ts';
 
 interface Flags {
   port: string;
@@ -23,11 +23,6 @@ interface Flags {
   consumerKey?: string;
   consumerSecret?: string;
   json?: boolean;
-}
-
-/** The shared `emulate` command, created by whichever platform registers first. */
-export function emulateCommand(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'emulate') ?? program.command('emulate').description('Run a platform emulator (a store API on your machine)');
 }
 
 export function register(program: Command): void {
@@ -50,8 +45,7 @@ export function register(program: Command): void {
     .option('--consumer-secret <secret>', 'consumer secret (random cs_... when omitted)')
     .option('--json', 'print one JSON line')
     .action(async (f: Flags) => {
-      const port = integerFlag(f.port, '--port');
-      if (port > 65535) throw invalid('--port', 'must be at most 65535');
+      const port = portFlag(f.port);
       const emu = await startWooEmulator({
         port,
         host: f.host,
@@ -85,11 +79,7 @@ export function register(program: Command): void {
           ].join('\n'),
         );
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilSignal();
       await emu.close();
     });
 }
