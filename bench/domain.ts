@@ -4,26 +4,14 @@
  * Baseline: a trivial loop over the same inputs that splits the pool equally into a fresh record, so the
  * ratio shows what the real rules cost over the bare iteration and allocation.
  */
-import { allocateSku, STRATEGIES, type SkuAllocationInput, type Strategy } from '../src/domain/index.ts';
+import { allocateSku, randomInt, seededRng, STRATEGIES, type SkuAllocationInput, type Strategy } from '../src/domain/index.ts';
 import { summarize, type BenchOptions, type BenchSection, type Measurement } from './lib/index.ts';
 
 const INPUTS = 1000;
 
-/** Small deterministic PRNG (mulberry32) so every run measures the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeInputs(strategy: Strategy, retailers: number, count: number, seed = 42): SkuAllocationInput[] {
-  const r = rng(seed + retailers);
-  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const r = seededRng(seed + retailers);
+  const int = (lo: number, hi: number) => randomInt(r, lo, hi);
   return Array.from({ length: count }, (_, k) => ({
     onHand: int(0, 2000),
     committed: int(0, 50),
