@@ -6,7 +6,10 @@
  *
  *   node --import tsx bench/engine.ts [--quick] [--only pglite|postgres]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -37,8 +40,11 @@ registerConnector('test', (store) => ({
 
 interface Handle { db: Db; close(): Promise<void> }
 
-async function open(kind: 'pglite' | 'postgres'): Promise<Handle> {
-  if (kind === 'pglite') { const db = await openDatabase(); return { db, close: () => db.close() }; }
+async function open(kind: 'pglite' | 'postgres', dataDir?: string): Promise<Handle> {
+  if (kind === 'pglite') {
+    const db = await openDatabase(dataDir ? { dataDir } : {});
+    return { db, async close() { await db.close(); if (dataDir) rmSync(dataDir, { recursive: true, force: true }); } };
+  }
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   const db = await openDatabase({ databaseUrl: DATABASE_URL, schema, poolSize: 12 });
   return {
@@ -152,9 +158,9 @@ function pgbenchTps(seconds: number, log: (s: string) => void): number | null {
 
 async function benchDb(kind: 'pglite' | 'postgres', opts: BenchOptions): Promise<BenchSection> {
   const SKUS = 10_000;
-  const singles = opts.quick ? 100 : 300;
+  const singles = opts.quick ? 100 : 200;
   const batches = opts.quick ? 4 : 10;
-  const lagSeconds = opts.quick ? 3 : 8;
+  const lagSeconds = opts.quick ? 3 : 5;
   const measurements: Measurement[] = [];
   const notes: string[] = [];
   const baseline = kind === 'postgres' ? pgbenchTps(opts.quick ? 5 : 10, opts.log) : null;
@@ -223,7 +229,8 @@ async function benchDb(kind: 'pglite' | 'postgres', opts: BenchOptions): Promise
  */
 async function benchRss(kind: 'pglite' | 'postgres', skus: number, capSeconds: number, opts: BenchOptions): Promise<Measurement> {
   const STORES = 20;
-  const h = await open(kind);
+  // PGlite as deployed: in a data directory (embedded mode), not in memory.
+  const h = await open(kind, kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'dropsync-bench-')) : undefined);
   const rss = sampleRss(20);
   const t0 = performance.now();
   try {
@@ -242,7 +249,8 @@ async function benchRss(kind: 'pglite' | 'postgres', skus: number, capSeconds: n
     const pushSeconds = (performance.now() - t1) / 1000;
     const peak = rss.stop();
     return {
-      name: `${kind}: peak RSS, ${skus.toLocaleString('en')} SKUs x ${STORES} stores of desired rows`, unit: 'MB', median: peak, samples: 1,
+      name: `${kind}: peak RSS, ${skus.toLocaleString('en')} SKUs x ${STORES} stores of desired rows (fresh process${kind === 'pglite' ? ', data directory' : ''})`,
+      unit: 'MB', median: peak, samples: 1,
       note: `${(skus * STORES).toLocaleString('en')} rows written in ${written.toFixed(0)} s (setup + ingest); ` +
         `${pushed.toLocaleString('en')} pushed in ${pushSeconds.toFixed(0)} s (${(pushed / pushSeconds).toFixed(0)} items/s)`,
     };
@@ -250,6 +258,20 @@ async function benchRss(kind: 'pglite' | 'postgres', skus: number, capSeconds: n
     rss.stop();
     await h.close();
   }
+}
+
+/** Runs benchRss in a fresh process so earlier phases (and PGlite's never-shrinking WASM heap) do not count. */
+function rssInChild(kind: 'pglite' | 'postgres', skus: number, capSeconds: number, opts: BenchOptions): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--rss', kind, String(skus), String(capSeconds)],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; });
+    child.stderr.on('data', (c) => opts.log(String(c).trimEnd()));
+    child.on('exit', (code) => {
+      try { resolve(JSON.parse(out.trim().split('\n').pop()!) as Measurement); } catch { reject(new Error(`RSS child (${kind}) exited ${code}`)); }
+    });
+  });
 }
 
 export async function run(opts: BenchOptions & { only?: ('pglite' | 'postgres')[] }): Promise<BenchSection[]> {
@@ -263,8 +285,8 @@ export async function run(opts: BenchOptions & { only?: ('pglite' | 'postgres')[
   }
   // RSS of the engine process. The full size runs on the server (the production shape: the database elsewhere);
   // PGlite keeps the whole database in this process's memory, so it runs a smaller catalogue.
-  if (kinds.includes('postgres') && server) rssMeasurements.push(await benchRss('postgres', opts.quick ? 20_000 : 100_000, opts.quick ? 30 : 90, opts));
-  if (kinds.includes('pglite')) rssMeasurements.push(await benchRss('pglite', opts.quick ? 5_000 : 20_000, opts.quick ? 20 : 45, opts));
+  if (kinds.includes('postgres') && server) rssMeasurements.push(await rssInChild('postgres', opts.quick ? 20_000 : 100_000, opts.quick ? 20 : 40, opts));
+  if (kinds.includes('pglite')) rssMeasurements.push(await rssInChild('pglite', opts.quick ? 5_000 : 20_000, opts.quick ? 15 : 30, opts));
   sections.push({
     title: 'Engine memory', measurements: rssMeasurements,
     notes: ['Peak resident set size of the benchmark process, sampled every 20 ms. With PGlite the whole database lives in the process.'],
@@ -272,7 +294,12 @@ export async function run(opts: BenchOptions & { only?: ('pglite' | 'postgres')[
   return sections;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--rss') {
+  const [, , , kind, skus, cap] = process.argv;
+  const m = await benchRss(kind as 'pglite' | 'postgres', Number(skus), Number(cap), { quick: false, log: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write(JSON.stringify(m) + '\n');
+  process.exit(0);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const i = process.argv.indexOf('--only');
   const only = i > 0 ? (process.argv[i + 1]!.split(',') as ('pglite' | 'postgres')[]) : undefined;

@@ -3,10 +3,10 @@
  * finishing their pushes together cost one statement, not fifty. Each caller still gets its own answer.
  */
 export class Batcher<I, O> {
-  private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private queue: { item: I; resolve: (o: O | PromiseLike<O>) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
 
-  constructor(private readonly runMany: (items: I[]) => Promise<O[]>) {}
+  constructor(private readonly runMany: (items: I[]) => Promise<(O | Promise<O>)[]>) {}
 
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {

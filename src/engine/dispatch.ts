@@ -44,9 +44,17 @@ export class Dispatcher {
       const rows = await loadDirtyMany(ctx.db, items);
       return items.map((i) => rows.get(i.storeId) ?? []);
     });
+    // Rows an ingest holds locked right now are skipped (so one busy row cannot hold up every store of the
+    // batch) and confirmed by a follow-up statement that only the stores owning them wait for.
     this.confirm = new Batcher(async (items) => {
-      const lags = await retryTx(() => confirmPushes(ctx.db, items, iso(ctx.clock.now())));
-      return items.map((i) => lags.get(i.storeId) ?? []);
+      const first = await retryTx(() => confirmPushes(ctx.db, items, iso(ctx.clock.now()), true));
+      return items.map((i) => {
+        const mine = i.acks.filter((a) => first.skipped.has(a.listingId));
+        const lags = first.lags.get(i.storeId) ?? [];
+        if (mine.length === 0) return lags;
+        const rest = { ...i, acks: mine, items: 0, ok: 0, failed: 0 };
+        return retryTx(() => confirmPushes(ctx.db, [rest], iso(ctx.clock.now()))).then((r) => [...lags, ...(r.lags.get(i.storeId) ?? [])]);
+      });
     });
     this.release = new Batcher(async (items) => {
       const dirty = await retryTx(() => releaseStores(ctx.db, s.owner, iso(ctx.clock.now()), backoff, items));
@@ -87,6 +95,8 @@ export class Dispatcher {
       }
       const out = await this.pushBatch(store, connector, rows);
       total += out.acked;
+      // A full batch means more is waiting: keep the lease and go on (a third of the lease bounds the stay).
+      // Otherwise end the lease; changes that arrived meanwhile wake a fresh claim, which gathers many stores.
       const more = !out.failed && !out.partial && !out.retryAfterMs && rows.length === batch
         && performance.now() - leaseStart < s.leaseMs / 3;
       if (more) continue;

@@ -33,15 +33,17 @@ export interface PushOutcome {
  * (desired_at -> now) in push_lag, and each push goes into push_log; one statement. confirmed becomes what
  * the store acknowledged, so a desired that changed during the push stays dirty. Returns lags per store (ms).
  */
-export async function confirmPushes(db: Db, pushes: readonly PushOutcome[], at: string): Promise<Map<string, number[]>> {
+export async function confirmPushes(
+  db: Db, pushes: readonly PushOutcome[], at: string, skipLocked = false,
+): Promise<{ lags: Map<string, number[]>; skipped: Set<string> }> {
   const acks = pushes.flatMap((p) => p.acks);
-  const rows = await db.query<{ store_id: string; lags: number[] }>(
-    `with locked as (select listing_id from desired where listing_id = any($1::text[]) order by listing_id for update),
+  const rows = await db.query<{ store_id: string | null; lags: number[] | null; done: string[] | null }>(
+    `with locked as (select listing_id from desired where listing_id = any($1::text[]) order by listing_id for update ${skipLocked ? 'skip locked' : ''}),
      conf as (
        update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, attempts = 0, last_error = null
        from locked l join unnest($1::text[], $2::int[]) u(id, q) on u.id = l.listing_id
        where d.listing_id = l.listing_id
-       returning d.store_id, case when d.desired = u.q then greatest(0, round(extract(epoch from ($3::timestamptz - d.desired_at)) * 1000))::int end as lag),
+       returning d.store_id, d.listing_id, case when d.desired = u.q then greatest(0, round(extract(epoch from ($3::timestamptz - d.desired_at)) * 1000))::int end as lag),
      lags as (select store_id, lag from conf where lag is not null),
      pl as (insert into push_lag (store_id, at, lag_ms) select store_id, $3::timestamptz, lag from lags returning store_id, lag_ms),
      log as (
@@ -50,13 +52,21 @@ export async function confirmPushes(db: Db, pushes: readonly PushOutcome[], at: 
               (select percentile_disc(0.5) within group (order by lag) from lags where lags.store_id = r.sid),
               (select max(lag) from lags where lags.store_id = r.sid), r.err
        from unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::text[]) r(sup, sid, items, ok, failed, dur, err)
+       where r.items > 0
        returning 1)
-     select store_id, array_agg(lag_ms) as lags from pl group by store_id`,
+     select store_id, array_agg(lag_ms) as lags, null as done from pl group by store_id
+     union all select null, null, (select array_agg(listing_id) from conf)`,
     [acks.map((a) => a.listingId), acks.map((a) => a.quantity), at,
       pushes.map((p) => p.supplierId), pushes.map((p) => p.storeId), pushes.map((p) => p.items), pushes.map((p) => p.ok),
       pushes.map((p) => p.failed), pushes.map((p) => p.durationMs), pushes.map((p) => p.error)],
   );
-  return new Map(rows.map((r) => [r.store_id, r.lags]));
+  const lags = new Map<string, number[]>();
+  let done = new Set<string>();
+  for (const r of rows) {
+    if (r.store_id !== null) lags.set(r.store_id, r.lags ?? []);
+    else done = new Set(r.done ?? []);
+  }
+  return { lags, skipped: new Set(acks.map((a) => a.listingId).filter((id) => !done.has(id))) };
 }
 
 export interface ReleaseFields {
