@@ -67,7 +67,6 @@ export class Dispatcher {
    * coming (within a third of the lease), then ends the lease. Returns the items acknowledged.
    */
   async pushStore(store: ClaimedStore): Promise<number> {
-    const { ctx, s } = this;
     const release = (fields: Partial<ReleaseFields>) => this.release.add({
       storeId: store.id, failed: false, partial: false, retryAfterMs: 0, pushed: false, error: null, ...fields,
     });
@@ -78,8 +77,20 @@ export class Dispatcher {
       await release({ failed: true, error: (err as Error).message }).catch(() => {});
       return 0;
     }
-    const leaseStart = performance.now();
-    let total = 0;
+    try {
+      return await this.pushLoop(store, connector, release, performance.now(), 0);
+    } catch (err) {
+      // A database error mid-push: end the lease as a failure so the store is retried after backoff, not
+      // after the lease runs out.
+      await release({ failed: true, error: (err as Error).message ?? String(err) }).catch(() => {});
+      throw err;
+    }
+  }
+
+  private async pushLoop(
+    store: ClaimedStore, connector: Connector, release: (f: Partial<ReleaseFields>) => Promise<number>, leaseStart: number, total: number,
+  ): Promise<number> {
+    const { ctx, s } = this;
     for (;;) {
       const wait = connector.rateLimit().waitMs;
       if (wait > 0) {

@@ -62,7 +62,8 @@ export function createEngine(opts: EngineOptions): Engine {
     // On PGlite the NOTIFY arrives too; waking directly is cheaper and also covers a server without a listener yet.
     if (running) dispatcher.wake();
   };
-  const afterOrder = (supplierId: string, source: string, out: SubmitOutcome) => {
+  const afterOrder = (source: string, out: SubmitOutcome) => {
+    const supplierId = out.supplierId;
     if (!out.result.duplicate) {
       engineMetrics.orders.inc({ status: out.result.status, source });
       ctx.emit('order', { supplierId, ...out.result });
@@ -84,7 +85,7 @@ export function createEngine(opts: EngineOptions): Engine {
       await compensatePending(ctx, connectors);
       if (opts.reconcile !== false && sweeps % RECONCILE_EVERY_SWEEPS === 0) {
         for (const id of await claimReconcileDue(ctx.db, iso(ctx.clock.now()), 5)) {
-          await reconcileStore(ctx, connectors, id, (o) => afterOrder('', 'poll', o)).catch((err) => log.warn({ err, storeId: id }, 'reconcile failed'));
+          await reconcileStore(ctx, connectors, id, (o) => afterOrder('poll', o)).catch((err) => log.warn({ err, storeId: id }, 'reconcile failed'));
         }
       }
       if (sweeps % PRUNE_EVERY_SWEEPS === 0) await prunePushLag(ctx.db, iso(ctx.clock.now() - PUSH_LAG_KEEP_MS));
@@ -105,7 +106,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     async submitOrder(supplierId, storeId, order, source) {
       const out = await retryTx(() => submitOrder(ctx, supplierId, storeId, order, source));
-      afterOrder(supplierId, source, out);
+      afterOrder(source, out);
       return out.result;
     },
     async fulfilOrder(supplierId, orderId) {
@@ -142,11 +143,11 @@ export function createEngine(opts: EngineOptions): Engine {
     getSku: (supplierId, sku, limit) => getSku(ctx, supplierId, sku, limit),
     storeSync: (storeId) => storeSync(ctx, storeId),
     dispatchOnce: () => dispatcher.runUntilIdle(),
-    reconcileStore: (storeId) => reconcileStore(ctx, connectors, storeId, (o) => afterOrder('', 'poll', o)),
+    reconcileStore: (storeId) => reconcileStore(ctx, connectors, storeId, (o) => afterOrder('poll', o)),
     compensatePending: () => compensatePending(ctx, connectors),
     async receiveOrder(storeId, order, source) {
       const out = await retryTx(() => receiveOrder(ctx, storeId, order, source));
-      afterOrder('', source, out);
+      afterOrder(source, out);
       return out.result;
     },
     async receiveOrderCancelled(storeId, platformOrderId) {

@@ -43,7 +43,7 @@ export async function readOrder(db: Db, order: OrderRow, duplicate: boolean): Pr
   return toResult(order, await loadOrderLines(db, order.id), await conflictIdsOfOrder(db, order.id), duplicate);
 }
 
-export interface SubmitOutcome { result: OrderResult; skus: string[]; conflicts: number }
+export interface SubmitOutcome { supplierId: string; result: OrderResult; skus: string[]; conflicts: number }
 
 export async function submitOrder(
   ctx: Ctx, supplierId: string, storeId: string | null, order: OrderInput, source: OrderSource,
@@ -62,7 +62,7 @@ export async function submitOrder(
     });
     if (!inserted) {
       const existing = await findOrderByPlatformId(tx, supplierId, storeId, order.platformOrderId.trim());
-      return { result: await readOrder(tx, existing!, true), skus: [], conflicts: 0 };
+      return { supplierId, result: await readOrder(tx, existing!, true), skus: [], conflicts: 0 };
     }
     const codes = order.lines.map((l) => (l.sku ?? '').trim());
     const totals = await lockSkus(tx, supplierId, codes.filter((c) => c !== ''));
@@ -118,6 +118,7 @@ export async function submitOrder(
       owner?.oversell_cost ?? DEFAULT_OVERSELL_COST, owner?.conflict_action ?? 'notify', conflicts, at);
     await recomputeSkus(tx, supplierId, [...touched], now, [...totals.values()]);
     return {
+      supplierId,
       result: toResult({ id: orderId, status }, lines, conflicts.map((c) => c.id), false),
       skus: [...touched], conflicts: conflicts.length,
     };
@@ -146,7 +147,7 @@ export async function closeOrder(ctx: Ctx, supplierId: string, orderId: string, 
   return ctx.db.transaction(async (tx) => {
     const order = await loadOrder(tx, supplierId, orderId, true);
     if (!order) throw new DropsyncError('not_found', 'no such order', 'orderId');
-    if (order.status === to) return { result: await readOrder(tx, order, true), skus: [], conflicts: 0 };
+    if (order.status === to) return { supplierId, result: await readOrder(tx, order, true), skus: [], conflicts: 0 };
     if (order.status === 'fulfilled' || order.status === 'cancelled') {
       throw new DropsyncError('conflict', `order is already ${order.status}`, 'orderId');
     }
@@ -173,6 +174,6 @@ export async function closeOrder(ctx: Ctx, supplierId: string, orderId: string, 
       })));
     }
     await recomputeSkus(tx, supplierId, skus, now);
-    return { result: await readOrder(tx, { ...order, status: to }, false), skus, conflicts: 0 };
+    return { supplierId, result: await readOrder(tx, { ...order, status: to }, false), skus, conflicts: 0 };
   });
 }

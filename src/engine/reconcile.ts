@@ -58,7 +58,7 @@ export async function receiveOrder(ctx: Ctx, storeId: string, order: RemoteOrder
   if (order.status === 'cancelled') {
     const existing = await findOrderByPlatformId(ctx.db, owner.supplier_id, storeId, order.platformOrderId);
     if (existing) {
-      if (existing.status === 'cancelled' || existing.status === 'fulfilled') return { result: await readOrder(ctx.db, existing, true), skus: [], conflicts: 0 };
+      if (existing.status === 'cancelled' || existing.status === 'fulfilled') return { supplierId: owner.supplier_id, result: await readOrder(ctx.db, existing, true), skus: [], conflicts: 0 };
       return closeOrder(ctx, owner.supplier_id, existing.id, 'cancelled');
     }
   }
@@ -73,7 +73,7 @@ export async function receiveOrderCancelled(ctx: Ctx, storeId: string, platformO
   if (!owner) throw new DropsyncError('not_found', 'no such store', 'storeId');
   const existing = await findOrderByPlatformId(ctx.db, owner.supplier_id, storeId, platformOrderId);
   if (!existing) return null;
-  if (existing.status === 'cancelled' || existing.status === 'fulfilled') return { result: await readOrder(ctx.db, existing, true), skus: [], conflicts: 0 };
+  if (existing.status === 'cancelled' || existing.status === 'fulfilled') return { supplierId: owner.supplier_id, result: await readOrder(ctx.db, existing, true), skus: [], conflicts: 0 };
   return closeOrder(ctx, owner.supplier_id, existing.id, 'cancelled');
 }
 
