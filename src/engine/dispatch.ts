@@ -91,6 +91,7 @@ export class Dispatcher {
     store: ClaimedStore, connector: Connector, release: (f: Partial<ReleaseFields>) => Promise<number>, leaseStart: number, total: number,
   ): Promise<number> {
     const { ctx, s } = this;
+    const drifted = new Set<string>();
     for (;;) {
       const wait = connector.rateLimit().waitMs;
       if (wait > 0) {
@@ -106,13 +107,20 @@ export class Dispatcher {
       }
       const out = await this.pushBatch(store, connector, rows);
       total += out.acked;
+      // Drift (the store reported what it really shows, e.g. a retailer sale whose webhook has not arrived) is
+      // normal operation, not a store failure: confirmed now holds the store's number, so push again at once.
+      // A listing that drifts again within this lease waits the base delay, so a store that keeps changing
+      // under us is not hammered.
+      const redrift = out.drifted.some((id) => drifted.has(id));
+      for (const id of out.drifted) drifted.add(id);
+      const driftOnly = out.drifted.length > 0 && !out.failed && !out.partial && !out.retryAfterMs && !redrift;
       // A full batch means more is waiting: keep the lease and go on (a third of the lease bounds the stay).
       // Otherwise end the lease; changes that arrived meanwhile wake a fresh claim, which gathers many stores.
-      const more = !out.failed && !out.partial && !out.retryAfterMs && rows.length === batch
-        && performance.now() - leaseStart < s.leaseMs / 3;
+      const withinLease = performance.now() - leaseStart < s.leaseMs / 3;
+      const more = withinLease && (driftOnly || (!out.failed && !out.partial && !out.retryAfterMs && rows.length === batch));
       if (more) continue;
       const dirty = await release({
-        failed: out.failed, partial: out.partial, retryAfterMs: out.retryAfterMs, pushed: total > 0, error: out.error,
+        failed: out.failed, partial: out.partial || redrift, retryAfterMs: out.retryAfterMs, pushed: total > 0, error: out.error,
       });
       engineMetrics.queueDepth.set({ store: store.id }, dirty);
       return total;
@@ -120,7 +128,7 @@ export class Dispatcher {
   }
 
   private async pushBatch(store: ClaimedStore, connector: Connector, rows: DirtyRow[]): Promise<{
-    acked: number; failed: boolean; partial: boolean; retryAfterMs: number; error: string | null;
+    acked: number; failed: boolean; partial: boolean; retryAfterMs: number; error: string | null; drifted: string[];
   }> {
     const { ctx, s } = this;
     const items: PushItem[] = rows.map((r) => ({
@@ -137,7 +145,7 @@ export class Dispatcher {
       await insertPushLog(ctx.db, { supplierId: store.supplier_id, storeId: store.id, at: iso(ctx.clock.now()), items: items.length, ok: 0,
         failed: items.length, durationMs: Math.round(performance.now() - t0), lags: [], error }).catch(() => {});
       ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error, lagMs: [] });
-      return { acked: 0, failed: true, partial: false, retryAfterMs: 0, error };
+      return { acked: 0, failed: true, partial: false, retryAfterMs: 0, error, drifted: [] };
     }
     const now = ctx.clock.now();
     const at = iso(now);
@@ -163,19 +171,22 @@ export class Dispatcher {
       });
       await retryTx(() => ctx.db.transaction(async (tx) => {
         await lockDesiredRows(tx, fails.map((f) => f.listingId));
-        await recordItemFailures(tx, store.id, fails);
+        await recordItemFailures(tx, store.id, fails, at);
         await insertDrift(tx, drift, at);
       }));
     }
-    const allFailed = acks.length === 0;
+    // Items that came back with the store's actual level are drift, not failures of the store.
+    const drifted = fails.filter((f) => f.actual !== null).map((f) => f.listingId);
+    const hardFails = fails.length - drifted.length;
+    const allFailed = hardFails > 0 && acks.length === 0;
     engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
     if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
     if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
     for (const l of lags) engineMetrics.pushLag.observe(l / 1000);
     ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, lagMs: lags });
     return {
-      acked: acks.length, failed: allFailed, partial: !allFailed && fails.length > 0, retryAfterMs: result.retryAfterMs ?? 0,
-      error: allFailed ? (error ?? 'failed') : null,
+      acked: acks.length, failed: allFailed, partial: !allFailed && hardFails > 0, retryAfterMs: result.retryAfterMs ?? 0,
+      error: allFailed ? (error ?? 'failed') : null, drifted,
     };
   }
 

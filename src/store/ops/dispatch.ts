@@ -94,14 +94,20 @@ export async function confirmAcks(
 }
 
 /** Failed items: count the attempt and keep the error; with `actual`, the store's real level becomes confirmed. */
+/**
+ * Records failed items. An item that came back with the store's actual level (drift) takes it as confirmed; if
+ * the row had been in sync, its lag is counted from now, when the drift was found.
+ */
 export async function recordItemFailures(
-  db: Db, storeId: string, fails: readonly { listingId: string; error: string; actual: number | null }[],
+  db: Db, storeId: string, fails: readonly { listingId: string; error: string; actual: number | null }[], at: string,
 ): Promise<void> {
   if (fails.length === 0) return;
   await db.query(
-    `update desired d set attempts = d.attempts + 1, last_error = u.e, confirmed = coalesce(u.a, d.confirmed)
+    `update desired d set attempts = d.attempts + 1, last_error = u.e, confirmed = coalesce(u.a, d.confirmed),
+       desired_at = case when u.a is not null and d.confirmed is not distinct from d.desired and u.a is distinct from d.desired
+                         then $5::timestamptz else d.desired_at end
      from unnest($2::text[], $3::text[], $4::int[]) u(id, e, a) where d.listing_id = u.id and d.store_id = $1`,
-    [storeId, fails.map((f) => f.listingId), fails.map((f) => f.error), fails.map((f) => f.actual)],
+    [storeId, fails.map((f) => f.listingId), fails.map((f) => f.error), fails.map((f) => f.actual), at],
   );
 }
 
