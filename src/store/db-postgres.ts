@@ -10,17 +10,20 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 export async function openPostgres(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<Db> {
   // JIT off: dropsync runs short OLTP statements whose cost the planner can overestimate (e.g. partial-index row
   // counts), and compiling them costs more than running them.
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options: '-c jit=off' });
+  // A plain schema name goes into the connection's startup options, so no statement pays an extra round trip.
+  const simpleSchema = opts.schema !== undefined && /^[a-z_][a-z0-9_]*$/.test(opts.schema);
+  const options = `-c jit=off${simpleSchema ? ` -c search_path=${opts.schema}` : ''}`;
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
   if (opts.schema) {
     const ident = quoteIdent(opts.schema);
     await pool.query(`create schema if not exists ${ident}`);
-    pool.on('connect', (client) => { client.query(`set search_path to ${ident}`).catch(() => {}); });
+    if (!simpleSchema) pool.on('connect', (client) => { client.query(`set search_path to ${ident}`).catch(() => {}); });
   }
-  // Every pooled client gets the search path before first use: run one query per new client through `connect`.
+  // Every pooled client gets the search path before first use (other schema names: one statement per use).
   const withClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      if (opts.schema) await client.query(`set search_path to ${quoteIdent(opts.schema)}`);
+      if (opts.schema && !simpleSchema) await client.query(`set search_path to ${quoteIdent(opts.schema)}`);
       return await fn(client);
     } finally {
       client.release();
@@ -43,7 +46,7 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
   const db: Db = {
     kind: 'postgres',
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      if (!opts.schema) {
+      if (!opts.schema || simpleSchema) {
         const res = await pool.query(sql, params as unknown[]);
         return (Array.isArray(res) ? (res[res.length - 1]?.rows ?? []) : res.rows) as T[];
       }
