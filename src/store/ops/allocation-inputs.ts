@@ -19,17 +19,6 @@ export async function loadAllRules(db: Db, supplierId: string): Promise<{ rules:
   return { rules: rows[0]?.rules ?? [], retailerRules: rows[0]?.retailer_rules ?? [] };
 }
 
-export async function loadRules(db: Db, supplierId: string): Promise<RuleRow[]> {
-  return db.query<RuleRow>(`select scope, scope_key, kind, value from rules where supplier_id = $1`, [supplierId]);
-}
-
-export async function loadRetailerRules(db: Db, supplierId: string): Promise<RetailerRuleRow[]> {
-  return db.query<RetailerRuleRow>(
-    `select retailer_id, scope, scope_key, floor, ceiling, tier, excluded from retailer_rules where supplier_id = $1`,
-    [supplierId],
-  );
-}
-
 export async function loadSkuStates(db: Db, supplierId: string, skus: readonly string[]): Promise<SkuStateRow[]> {
   if (skus.length === 0) return [];
   return db.query<SkuStateRow>(

@@ -26,74 +26,12 @@ export async function claimStores(db: Db, owner: string, now: string, leaseUntil
   );
 }
 
+/** One dirty row as a push carries it (loaded set-wise by loadDirtyMany in dispatch-batched.ts). */
 export interface DirtyRow {
   listing_id: string; sku: string; desired: number; confirmed: number | null; desired_at: string;
   external_id: string; external_location_id: string | null;
 }
 
-/** The store's dirty rows, newest desired first (a row holds only its newest value: coalescing is natural). */
-export async function loadDirty(db: Db, storeId: string, limit: number): Promise<DirtyRow[]> {
-  return db.query<DirtyRow>(
-    `select d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, l.external_id, l.external_location_id
-     from desired d join listings l on l.id = d.listing_id
-     where d.store_id = $1 and d.confirmed is distinct from d.desired
-     order by d.desired_at desc, d.listing_id limit $2`,
-    [storeId, limit],
-  );
-}
-
-export interface PushRecord {
-  supplierId: string; storeId: string; at: string; items: number; ok: number; failed: number; durationMs: number; error: string | null;
-}
-
-/**
- * One round trip after a push: acknowledged quantities become confirmed (rows locked in listing-id order, the
- * one lock order of `desired`), each acknowledged item whose desired is the value pushed gets its lag
- * (desired_at -> now) into push_lag, and the push goes into push_log. confirmed becomes what the store
- * acknowledged, so a desired that changed during the push stays dirty. Returns the lags in ms.
- */
-export async function confirmPush(
-  db: Db, acks: readonly { listingId: string; quantity: number }[], r: PushRecord,
-): Promise<number[]> {
-  const rows = await db.query<{ lags: number[] | null }>(
-    `with locked as (select listing_id from desired where listing_id = any($2::text[]) order by listing_id for update),
-     conf as (
-       update desired d set confirmed = u.q, confirmed_at = $4::timestamptz, attempts = 0, last_error = null
-       from locked l join unnest($2::text[], $3::int[]) u(id, q) on u.id = l.listing_id
-       where d.listing_id = l.listing_id and d.store_id = $1
-       returning case when d.desired = u.q then greatest(0, round(extract(epoch from ($4::timestamptz - d.desired_at)) * 1000))::int end as lag),
-     lags as (select lag from conf where lag is not null),
-     pl as (insert into push_lag (store_id, at, lag_ms) select $1, $4::timestamptz, lag from lags returning lag_ms),
-     log as (
-       insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
-       select $5, $1, $4::timestamptz, $6, $7, $8, $9,
-              (select percentile_disc(0.5) within group (order by lag) from lags), (select max(lag) from lags), $10
-       returning 1)
-     select (select array_agg(lag_ms) from pl) as lags, (select count(*) from log) as logged`,
-    [r.storeId, acks.map((a) => a.listingId), acks.map((a) => a.quantity), r.at, r.supplierId, r.items, r.ok, r.failed, r.durationMs, r.error],
-  );
-  return rows[0]?.lags ?? [];
-}
-
-/**
- * Records acknowledged quantities as confirmed. confirmed always becomes what the store acknowledged, so a
- * desired value that changed during the push stays dirty (desired <> confirmed) and is pushed again. Returns the
- * rows whose desired equals the acknowledged value, with their desired_at (the lag origin).
- */
-export async function confirmAcks(
-  db: Db, storeId: string, acks: readonly { listingId: string; quantity: number }[], now: string,
-): Promise<{ listing_id: string; desired_at: string }[]> {
-  if (acks.length === 0) return [];
-  return db.query<{ listing_id: string; desired_at: string }>(
-    `update desired d set confirmed = u.q, confirmed_at = $4::timestamptz, attempts = 0, last_error = null
-     from unnest($2::text[], $3::int[]) u(id, q)
-     where d.listing_id = u.id and d.store_id = $1
-     returning d.listing_id, case when d.desired = u.q then d.desired_at::text end as desired_at`,
-    [storeId, acks.map((a) => a.listingId), acks.map((a) => a.quantity), now],
-  ).then((rows) => rows.filter((r) => r.desired_at !== null));
-}
-
-/** Failed items: count the attempt and keep the error; with `actual`, the store's real level becomes confirmed. */
 /**
  * Records failed items. An item that came back with the store's actual level (drift) takes it as confirmed; if
  * the row had been in sync, its lag is counted from now, when the drift was found.
@@ -138,46 +76,6 @@ export async function insertPushLog(
   if (sorted.length > 0) {
     await db.query(`insert into push_lag (store_id, at, lag_ms) select $1, $2::timestamptz, l from unnest($3::int[]) l`, [r.storeId, r.at, r.lags]);
   }
-}
-
-export interface ReleaseStore {
-  storeId: string; owner: string; now: string;
-  /** The call failed as a whole (or every item failed): count a consecutive failure and back off. */
-  failed: boolean;
-  /** Some items failed: retry after the base delay without counting a store failure. */
-  partial: boolean;
-  retryAfterMs: number; pushed: boolean; error: string | null;
-  baseMs: number; capMs: number; circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number;
-}
-
-/**
- * Ends a lease and schedules the next attempt. Backoff in SQL: next = now + least(cap, base * 2^failures) x
- * jitter(0.5-1); after `circuitAfter` consecutive failures the circuit opens for `cap`; after `unhealthyAfter`
- * the store is unhealthy and retried forever at the slow pace.
- */
-export async function releaseStore(db: Db, r: ReleaseStore): Promise<number> {
-  const rows = await db.query<{ dirty: number }>(
-    `update stores set
-       lease_owner = null, lease_until = null,
-       failures = case when $3 then failures + 1 else 0 end,
-       circuit_open_until = case when $3 and failures + 1 >= $11 then $2::timestamptz + make_interval(secs => $10 / 1000.0) else null end,
-       health = case when not $3 then 'healthy' when failures + 1 >= $12 then 'unhealthy' when failures + 1 >= $11 then 'degraded' else health end,
-       next_attempt_at = greatest(
-         case
-           when $3 and failures + 1 >= $12 then $2::timestamptz + make_interval(secs => $13 * (0.5 + random() * 0.5) / 1000.0)
-           when $3 and failures + 1 >= $11 then $2::timestamptz + make_interval(secs => $10 / 1000.0)
-           when $3 then $2::timestamptz + make_interval(secs => least($10::float, $9 * power(2, least(failures, 30))) * (0.5 + random() * 0.5) / 1000.0)
-           when $4 then $2::timestamptz + make_interval(secs => $9 / 1000.0)
-           else null end,
-         case when $5 > 0 then $2::timestamptz + make_interval(secs => $5 / 1000.0) else null end),
-       last_push_at = case when $6 then $2::timestamptz else last_push_at end,
-       last_error = $7
-     where id = $1 and lease_owner = $8
-     returning (select count(*)::int from desired where store_id = $1 and confirmed is distinct from desired) as dirty`,
-    [r.storeId, r.now, r.failed, r.partial, r.retryAfterMs, r.pushed, r.error, r.owner,
-      r.baseMs, r.capMs, r.circuitAfter, r.unhealthyAfter, r.unhealthyRetryMs],
-  );
-  return rows[0]?.dirty ?? 0;
 }
 
 /** Ends a lease without touching failure state (nothing to do, or rate limited until `nextAt`). */
