@@ -141,7 +141,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return changed.length;
     },
     getSku: (supplierId, sku, limit) => getSku(ctx, supplierId, sku, limit),
-    storeSync: (storeId) => storeSync(ctx, storeId),
+    storeSync: (storeId, opts) => storeSync(ctx, storeId, opts?.sinceMs),
     dispatchOnce: () => dispatcher.runUntilIdle(),
     reconcileStore: (storeId) => reconcileStore(ctx, connectors, storeId, (o) => afterOrder('poll', o)),
     compensatePending: () => compensatePending(ctx, connectors),

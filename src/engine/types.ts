@@ -230,7 +230,8 @@ export interface Engine {
   /** Recomputes desired quantities after rules, retailers or listings changed. Returns listings whose desired changed. */
   recompute(supplierId: string, skus: string[] | 'all'): Promise<number>;
   getSku(supplierId: string, sku: string, ledgerLimit?: number): Promise<SkuView>;
-  storeSync(storeId: string): Promise<StoreSyncView>;
+  /** Lag figures cover the last hour, or the time since `sinceMs` when that is later (e.g. after an initial full sync). */
+  storeSync(storeId: string, opts?: { sinceMs?: number }): Promise<StoreSyncView>;
   /** Runs claim + push rounds until no store has work due now (tests call it instead of waiting). Returns items pushed. */
   dispatchOnce(): Promise<number>;
   reconcileStore(storeId: string): Promise<ReconcileResult>;

@@ -39,10 +39,10 @@ export async function getSku(ctx: Ctx, supplierId: string, sku: string, ledgerLi
 
 const isoOrNull = (s: string | null) => (s ? iso(Date.parse(s)) : null);
 
-export async function storeSync(ctx: Ctx, storeId: string): Promise<StoreSyncView> {
+export async function storeSync(ctx: Ctx, storeId: string, sinceMs?: number): Promise<StoreSyncView> {
   const store = await loadStore(ctx.db, storeId);
   if (!store) throw new DropsyncError('not_found', 'no such store', 'storeId');
-  const lag = await lagStats(ctx.db, storeId, iso(ctx.clock.now() - 3_600_000));
+  const lag = await lagStats(ctx.db, storeId, iso(Math.max(ctx.clock.now() - 3_600_000, sinceMs ?? 0)));
   const depth = await countDirty(ctx.db, storeId);
   return {
     storeId, health: store.health, lagP50Ms: lag.p50, lagP99Ms: lag.p99, queueDepth: depth, lastPushAt: isoOrNull(store.last_push_at),

@@ -108,6 +108,12 @@ export function engineSuite(name: string, make: () => Promise<TestCtx | null>): 
       const sync = await t.req({ method: 'GET', url: `/v1/stores/${storeId}/sync` });
       assert.equal(sync.statusCode, 200, sync.body);
       assert.equal(sync.json().queueDepth, 1, 'one dirty listing waiting for its first push');
+      const since = await t.req({ method: 'GET', url: `/v1/stores/${storeId}/sync?since=${encodeURIComponent(new Date().toISOString())}` });
+      assert.equal(since.statusCode, 200, since.body);
+      assert.equal(since.json().lagP50Ms, null, 'no push since that moment');
+      const bad = await t.req({ method: 'GET', url: `/v1/stores/${storeId}/sync?since=yesterday` });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /since/);
     });
 
     test('orders, holds and conflicts through the API', async (c) => {

@@ -3,8 +3,11 @@ import type { Command } from 'commander';
 import type { DemoHandle } from '../../demo/index.ts';
 import { integerFlag, numberFlag } from '../parse.ts';
 
-/** One line every few seconds: the load, the conflicts and their cost, and the worst store's sync lag. */
-async function printReport(demo: DemoHandle): Promise<void> {
+/**
+ * One line every few seconds: the load, the conflicts and their cost, and the worst store's sync lag since the
+ * load started (the initial full sync of every listing is reported on its own line).
+ */
+async function printReport(demo: DemoHandle, since: string): Promise<void> {
   const headers = { authorization: `Bearer ${demo.adminKey}` };
   const get = async <T>(path: string): Promise<T | null> => {
     try {
@@ -17,7 +20,7 @@ async function printReport(demo: DemoHandle): Promise<void> {
   type Lag = { lagP50Ms: number | null; lagP99Ms: number | null };
   const [conflicts, syncs] = await Promise.all([
     get<{ totalCount: number; totalCost: number }>('/v1/conflicts?limit=1'),
-    Promise.all(demo.stores.map((st) => get<Lag>(`/v1/stores/${st.storeId}/sync`))),
+    Promise.all(demo.stores.map((st) => get<Lag>(`/v1/stores/${st.storeId}/sync?since=${encodeURIComponent(since)}`))),
   ]);
   const s = demo.stats;
   const parts = [`stock events ${s.stockEvents}`, `shopper orders ${s.shopperOrders}`, `sold out ${s.shopperTurnedAway}`];
@@ -63,7 +66,9 @@ export function register(program: Command): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const report = setInterval(() => void printReport(demo), 10_000);
+      let since = new Date().toISOString();
+      void demo.initialSync.then(() => { since = new Date().toISOString(); }, () => {});
+      const report = setInterval(() => void printReport(demo, since), 10_000);
       await demo.done;
       clearInterval(report);
       process.off('SIGINT', onSignal);

@@ -145,10 +145,15 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/v1/stores/:id/sync', {
     config: { access: 'retailer' },
-    schema: { tags: ['stores'], summary: 'Sync health of a store: lag p50/p99, queue depth, last push, health', params: idParams, response: responses({ 200: SyncSchema }) },
+    schema: {
+      tags: ['stores'], summary: 'Sync health of a store: lag p50/p99 over the last hour (or since `since`), queue depth, last push, health', params: idParams,
+      querystring: { type: 'object', additionalProperties: false, properties: { since: { type: 'string', format: 'date-time' } } },
+      response: responses({ 200: SyncSchema }),
+    },
   }, async (request) => {
     const { id } = request.params as { id: string };
+    const { since } = request.query as { since?: string };
     await getStore(deps.db, principalOf(request).supplierId, id, retailerScope(request));
-    return deps.engine.storeSync(id);
+    return deps.engine.storeSync(id, since ? { sinceMs: Date.parse(since) } : {});
   });
 }
