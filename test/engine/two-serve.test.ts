@@ -20,10 +20,14 @@ const ROUNDS_PER_WAVE = 4; // 5 waves x 4 rounds x 20 SKUs = 400 stock events
 
 interface Serve { child: ChildProcess; url: string; adminKey: string | null; stderr: () => string }
 
-/** Starts `dropsync serve` on a free port; resolves once it printed its URL (and the admin key, if it made one). */
-function startServe(env: NodeJS.ProcessEnv): Promise<Serve> {
+/**
+ * Starts `dropsync serve` on a free port and adds it to `children` at once (so cleanup kills it even if it never
+ * gets ready); resolves once it printed its URL (and the admin key, if it made one).
+ */
+function startServe(env: NodeJS.ProcessEnv, children: ChildProcess[]): Promise<Serve> {
   const child = spawn(process.execPath, ['bin/dropsync.js', 'serve', '--port', '0', '--no-web', '--log-level', 'warn'],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => { err = (err + c.toString()).slice(-4000); });
@@ -140,12 +144,10 @@ test('two `dropsync serve` processes on one Postgres: every store converges, non
   });
 
   const env = { DATABASE_URL: dbUrl.toString(), DROPSYNC_SECRET_KEY: randomBytes(32).toString('base64') };
-  const one = await startServe(env);
-  children.push(one.child);
+  const one = await startServe(env, children);
   assert.ok(one.adminKey, 'the first process prints the admin key');
   const key = one.adminKey!;
-  const two = await startServe(env);
-  children.push(two.child);
+  const two = await startServe(env, children);
   assert.equal(two.adminKey, null, 'the second process finds the key and prints none');
   assert.notEqual(one.url, two.url);
   const servers = [one.url, two.url];
