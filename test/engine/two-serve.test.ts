@@ -46,6 +46,7 @@ function startServe(env: NodeJS.ProcessEnv, children: ChildProcess[]): Promise<S
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  child.kill('SIGCONT'); // a process frozen by a failed step must run to handle SIGTERM
   return new Promise((resolve) => {
     const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => { clearTimeout(hard); resolve(); });
@@ -174,9 +175,9 @@ test('two `dropsync serve` processes on one Postgres: every store converges, non
 
   // Converged: every listing's target level equals its desired and confirmed quantity, every queue empty.
   type SkuView = { quantities: { onHand: number }; stores: { storeId: string; listingId: string; desired: number | null; confirmed: number | null }[] };
-  const pending = async (): Promise<string | null> => {
+  const pending = async (via: readonly string[] = servers): Promise<string | null> => {
     for (const [i, sku] of SKUS.entries()) {
-      const view = await api<SkuView>(servers[i % 2]!, key, 'GET', `/v1/skus/${sku}`);
+      const view = await api<SkuView>(via[i % via.length]!, key, 'GET', `/v1/skus/${sku}`);
       if (view.stores.length !== STORES) return `${sku} has ${view.stores.length} listings`;
       for (const s of view.stores) {
         const level = target.stores.get(s.storeId)?.levels.get(s.listingId);
@@ -186,19 +187,27 @@ test('two `dropsync serve` processes on one Postgres: every store converges, non
       }
     }
     for (const [i, id] of storeIds.entries()) {
-      const sync = await api<{ queueDepth: number }>(servers[i % 2]!, key, 'GET', `/v1/stores/${id}/sync`);
+      const sync = await api<{ queueDepth: number }>(via[i % via.length]!, key, 'GET', `/v1/stores/${id}/sync`);
       if (sync.queueDepth !== 0) return `store ${id} queue depth ${sync.queueDepth}`;
     }
     return null;
   };
-  const converge = async (wave: number) => {
+  const converge = async (wave: number, via: readonly string[] = servers) => {
     const until = Date.now() + 30_000;
-    let why = await pending();
+    let why = await pending(via);
     while (why !== null) {
       if (Date.now() > until) assert.fail(`wave ${wave}: no convergence within 30 s: ${why}\n--- serve 1 ---\n${one.stderr()}\n--- serve 2 ---\n${two.stderr()}`);
       await new Promise((r) => setTimeout(r, 100));
-      why = await pending();
+      why = await pending(via);
     }
+  };
+  const sendRound = async (server: string, r: number) => {
+    const events = SKUS.map((sku, i) => ({
+      id: `ev-${r}-${i}`, sku, location: 'main', kind: 'set', quantity: qty(r, i), occurredAt: new Date(base + r * 1000).toISOString(),
+    }));
+    const res = await api<{ applied: number; stale: number; invalid: number }>(server, key, 'POST', '/v1/stock-events', { events });
+    assert.equal(res.invalid, 0);
+    assert.equal(res.applied + res.stale, SKUS.length);
   };
 
   // Stream events in waves, two rounds in flight at once, occurredAt ordering them. Wave 0 alternates rounds
@@ -207,25 +216,30 @@ test('two `dropsync serve` processes on one Postgres: every store converges, non
   // through NOTIFY, and both race for the claims.
   const base = Date.now() - 60_000;
   const qty = (round: number, i: number) => 5 + ((round * 7 + i * 3) % 40);
-  for (let wave = 0, round = 0; wave < WAVES; wave++) {
+  let round = 0;
+  for (let wave = 0; wave < WAVES; wave++) {
     for (let k = 0; k < ROUNDS_PER_WAVE; k += 2, round += 2) {
-      await Promise.all([round, round + 1].map(async (r) => {
-        const events = SKUS.map((sku, i) => ({
-          id: `ev-${r}-${i}`, sku, location: 'main', kind: 'set', quantity: qty(r, i), occurredAt: new Date(base + r * 1000).toISOString(),
-        }));
-        const server = servers[wave === 0 ? r % 2 : wave % 2]!;
-        const res = await api<{ applied: number; stale: number; invalid: number }>(server, key, 'POST', '/v1/stock-events', { events });
-        assert.equal(res.invalid, 0);
-        assert.equal(res.applied + res.stale, SKUS.length);
-      }));
+      await Promise.all([round, round + 1].map((r) => sendRound(servers[wave === 0 ? r % 2 : wave % 2]!, r)));
     }
     await converge(wave);
+  }
+  // Which process wins the claims in a race is up to the scheduler. So that each provably takes stores over, one
+  // more wave per process runs while the other is frozen (SIGSTOP) with every store idle and unleased.
+  for (const p of [0, 1]) {
+    const other = p === 0 ? two : one;
+    other.child.kill('SIGSTOP');
+    try {
+      for (let k = 0; k < 2; k++, round++) await sendRound(servers[p]!, round);
+      await converge(WAVES + p, [servers[p]!]);
+    } finally {
+      other.child.kill('SIGCONT');
+    }
   }
 
   // The final on-hand is the last round's, and desired follows it (each store shows no more than on hand).
   for (const sku of SKUS) {
     const view = await api<SkuView>(one.url, key, 'GET', `/v1/skus/${sku}`);
-    assert.equal(view.quantities.onHand, qty(WAVES * ROUNDS_PER_WAVE - 1, SKUS.indexOf(sku)), `${sku} on hand`);
+    assert.equal(view.quantities.onHand, qty(round - 1, SKUS.indexOf(sku)), `${sku} on hand`);
     for (const s of view.stores) assert.ok(s.desired! > 0 && s.desired! <= view.quantities.onHand, `${s.listingId} desired ${s.desired}`);
   }
   assert.equal(target.badRequests, 0, 'every call to the target was signed with its store secret');
