@@ -1,25 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runCli, type CliRun as Run } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/dropsync.js', import.meta.url));
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs the real binary, optionally feeding stdin. */
-function run(args: string[], stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** Runs the real binary, feeding stdin (empty unless given). */
+const run = (args: string[], stdin = ''): Promise<Run> => runCli(args, stdin);
 
 /** Bad input: exit 2, exactly one line on stderr naming the field, no stack trace, nothing on stdout. */
 function assertBadInput(r: Run, field: string): void {
