@@ -20,6 +20,7 @@ import { reconcileStore, receiveLevel, receiveOrder, receiveOrderCancelled } fro
 import { recomputeChunks } from './recompute.ts';
 import { retryTx } from './retry.ts';
 import type { Engine, EngineEvent, EngineOptions } from './types.ts';
+import { releaseAllLeases } from '../store/ops/leases.ts';
 import { getSku, storeSync } from './views.ts';
 
 const RECONCILE_EVERY_SWEEPS = 5;
@@ -165,6 +166,10 @@ export function createEngine(opts: EngineOptions): Engine {
     async start() {
       if (running) return;
       running = true;
+      if (opts.db.kind === 'pglite') {
+        const released = await releaseAllLeases(opts.db);
+        if (released > 0) log.info({ released }, 'released store leases left by a previous run');
+      }
       unlisten = await opts.db.listen(DESIRED_CHANNEL, () => dispatcher.wake());
       dispatcher.start();
       const period = opts.sweepMs ?? 1000;
