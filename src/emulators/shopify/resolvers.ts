@@ -4,6 +4,7 @@
  */
 import { getDirectiveValues, type GraphQLResolveInfo } from 'graphql';
 import { DropsyncError } from '../../domain/errors.ts';
+import { BulkOperations } from './bulk.ts';
 import { setQuantities, type SetQuantitiesInput } from './inventory.ts';
 import { idempotentDirective } from './schema.ts';
 import { gid, gidType, parseGid, type ShopState } from './state.ts';
@@ -16,7 +17,7 @@ export interface RequestContext {
 
 type Args = Record<string, unknown>;
 
-export function rootValues(s: ShopState): { query: Record<string, unknown>; mutation: Record<string, unknown> } {
+export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperations(s)): { query: Record<string, unknown>; mutation: Record<string, unknown> } {
   const v = new Views(s);
   const node = (id: unknown) => {
     if (typeof id !== 'string') return null;
@@ -39,6 +40,10 @@ export function rootValues(s: ShopState): { query: Record<string, unknown>; muta
         const item = s.items.find((x) => x.variantId === n);
         return item ? v.variant(item) : null;
       }
+      case 'BulkOperation': {
+        const op = bulk.get(n);
+        return op ? bulk.view(op, true) : null;
+      }
       case 'DiscountCodeNode': {
         const d = s.discounts.find((x) => x.id === n);
         return d ? v.discount(d) : null;
@@ -55,6 +60,7 @@ export function rootValues(s: ShopState): { query: Record<string, unknown>; muta
     inventoryItem: (a: Args) => node(a.id),
     location: (a: Args) => (a.id ? node(a.id) : s.locations[0] ? v.location(s.locations[0]) : null),
     order: (a: Args) => node(a.id),
+    currentBulkOperation: (a: Args) => (a.type === 'MUTATION' ? null : bulk.current()),
     productVariant: (a: Args) => node(a.id),
     locations: (a: Args & PageArgs) => connection(paginate(s.locations, (l) => v.idKey(l.id), a), v.location),
     inventoryItems: (a: Args & PageArgs) =>
@@ -68,6 +74,8 @@ export function rootValues(s: ShopState): { query: Record<string, unknown>; muta
   };
 
   const mutation = {
+    bulkOperationRunQuery: (a: Args) => bulk.run(String(a.query)),
+
     inventorySetQuantities: (a: Args, ctx: RequestContext, info: GraphQLResolveInfo) => {
       const fieldNode = info.fieldNodes[0]!;
       const dir = getDirectiveValues(idempotentDirective(), fieldNode, info.variableValues);

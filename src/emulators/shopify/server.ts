@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/types.ts';
 import { CostBucket } from './bucket.ts';
+import { BulkOperations } from './bulk.ts';
 import { generateCatalog } from './catalog.ts';
 import { createControl, type ShopifyControl } from './control.ts';
 import { runGraphQL, type Executor } from './graphql.ts';
@@ -61,7 +62,8 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
     clock,
   );
   state.emit = (topic, payload) => webhooks.emit(topic, payload);
-  const executor: Executor = { bucket, roots: rootValues(state), log, now: () => clock.now() };
+  const bulk = new BulkOperations(state);
+  const executor: Executor = { bucket, roots: rootValues(state, bulk), log, now: () => clock.now() };
   const control = createControl(state, knobs, bucket, log, webhooks);
 
   const server = createServer((req, res) => {
@@ -95,6 +97,15 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
       if (knobs.latencyMs > 0) await new Promise((r) => setTimeout(r, knobs.latencyMs));
       return send(res, 200, answer);
     }
+    const bulkFile = /^\/_bulk\/(\d+)\.jsonl$/.exec(url.pathname);
+    if (bulkFile && req.method === 'GET') {
+      // Like Shopify's signed storage URL: no access token needed.
+      const text = bulk.file(Number(bulkFile[1]));
+      if (text === undefined) return send(res, 404, { errors: 'Not Found' });
+      res.writeHead(200, { 'Content-Type': 'application/jsonl', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (url.pathname.startsWith('/_control/')) {
       const raw = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req);
       const body = raw.length ? (JSON.parse(raw.toString('utf8')) as unknown) : {};
@@ -107,6 +118,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const addr = server.address() as AddressInfo;
+  bulk.baseUrl = `http://${addr.address}:${addr.port}`;
   return {
     url: `http://${addr.address}:${addr.port}`,
     shopDomain,
