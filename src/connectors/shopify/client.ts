@@ -53,6 +53,23 @@ export class ShopifyClient {
     }
   }
 
+  /** Waits on the injected sleep (virtual time in tests), e.g. between bulk-operation polls. */
+  pause(ms: number): Promise<void> {
+    return this.sleep(ms);
+  }
+
+  /** GET of a file Shopify hands out by URL (a bulk operation's JSONL): signed, so no access token. */
+  async download(url: string): Promise<string> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
+    } catch (err) {
+      throw new DropsyncError('upstream', `Shopify file unreachable: ${(err as Error).message}`);
+    }
+    if (!res.ok) throw new DropsyncError('upstream', `Shopify file answered HTTP ${res.status}`);
+    return res.text();
+  }
+
   private async post<T>(query: string, variables: Record<string, unknown>): Promise<CallResult<T>> {
     let res: Response;
     try {

@@ -104,6 +104,27 @@ export const WEBHOOK_CREATE = `mutation DropsyncWebhookCreate($topic: WebhookSub
 }`;
 export const WEBHOOK_CREATE_COST = 12;
 
+/**
+ * Bulk read of every item's `available` level. The inner query is a string argument, so it is not priced:
+ * the run costs 10 (mutation) + bulkOperation 1 + userErrors 1, and each poll 1 (one object).
+ * Bulk queries take no variables, so the location id is written into the text (a gid: no quoting issues).
+ */
+export const bulkLevelsQuery = (locationId: string) =>
+  `{ inventoryItems { edges { node { id inventoryLevel(locationId: ${JSON.stringify(locationId)}) { quantities(names: ["available"]) { name quantity } } } } } }`;
+
+export const BULK_RUN = `mutation DropsyncBulkRun($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { code field message }
+  }
+}`;
+export const BULK_RUN_COST = 12;
+
+export const BULK_POLL = `query DropsyncBulkPoll {
+  currentBulkOperation { id status errorCode objectCount url }
+}`;
+export const BULK_POLL_COST = 1;
+
 /** All documents with sample variables, for the schema-validation and cost tests. */
 export const ALL_DOCUMENTS: { name: string; query: string; variables: Record<string, unknown>; cost: number }[] = [
   {
@@ -147,5 +168,7 @@ export const ALL_DOCUMENTS: { name: string; query: string; variables: Record<str
     },
     cost: DISCOUNT_CREATE_COST,
   },
+  { name: 'bulk run', query: BULK_RUN, variables: { query: bulkLevelsQuery('gid://shopify/Location/1') }, cost: BULK_RUN_COST },
+  { name: 'bulk poll', query: BULK_POLL, variables: {}, cost: BULK_POLL_COST },
   { name: 'webhook create', query: WEBHOOK_CREATE, variables: { topic: 'ORDERS_CREATE', callbackUrl: 'https://example.com/webhooks/shopify/s1' }, cost: WEBHOOK_CREATE_COST },
 ];

@@ -1,6 +1,7 @@
 /** Reading `available` levels: by item id (nodes, 250 a call) or every item of the store, page by page. */
 import { DropsyncError } from '../../domain/errors.ts';
 import type { LevelReading } from '../types.ts';
+import { BulkFailure, readAllLevelsBulk, type BulkOptions } from './bulk.ts';
 import type { CallResult, ShopifyClient } from './client.ts';
 import { LEVELS_BY_ID, LEVELS_BY_ID_MAX, LEVELS_PAGE, levelsByIdCost, levelsPageCost } from './documents.ts';
 
@@ -34,8 +35,12 @@ export async function readLevelsById(
   return out;
 }
 
-export async function readAllLevels(client: ShopifyClient, locationId: string): Promise<LevelReading[]> {
+/** Every item's level, page by page; with `stopAfter`, gives up with 'large' once that many items were read and more remain. */
+export async function readAllLevels(client: ShopifyClient, locationId: string): Promise<LevelReading[]>;
+export async function readAllLevels(client: ShopifyClient, locationId: string, stopAfter: number): Promise<LevelReading[] | 'large'>;
+export async function readAllLevels(client: ShopifyClient, locationId: string, stopAfter = Number.POSITIVE_INFINITY): Promise<LevelReading[] | 'large'> {
   const out: LevelReading[] = [];
+  let seen = 0;
   let after: string | null = null;
   for (;;) {
     const res: CallResult<LevelsPage> = await client.call<LevelsPage>(
@@ -49,8 +54,55 @@ export async function readAllLevels(client: ShopifyClient, locationId: string): 
       const r = reading(node);
       if (r) out.push(r);
     }
+    seen += res.data.inventoryItems.nodes.length;
     const page: LevelsPage['inventoryItems']['pageInfo'] = res.data.inventoryItems.pageInfo;
     if (!page.hasNextPage || !page.endCursor) return out;
+    if (seen >= stopAfter) return 'large';
     after = page.endCursor;
+  }
+}
+
+export interface LevelReadPolicy {
+  /** Catalogues with at least this many items are read with a bulk operation. */
+  bulkThreshold: number;
+  bulk?: BulkOptions;
+  /** Called with the reason when a bulk read failed and paging took over. */
+  onBulkFailure?: (reason: string) => void;
+}
+
+/**
+ * Reads every level, choosing paging or a bulk operation. The catalogue size is learnt as it goes: the first
+ * read pages until it has seen `bulkThreshold` items and more remain, then switches to bulk; later reads go
+ * straight to bulk while the last count was at or above the threshold. Small catalogues page exactly as before.
+ * A failed bulk read falls back to paging the whole catalogue.
+ */
+export class AllLevelsReader {
+  private lastCount: number | null = null;
+
+  constructor(
+    private readonly client: ShopifyClient,
+    private readonly locationId: string,
+    private readonly policy: LevelReadPolicy,
+  ) {}
+
+  async read(): Promise<LevelReading[]> {
+    if (this.lastCount === null || this.lastCount < this.policy.bulkThreshold) {
+      const paged = await readAllLevels(this.client, this.locationId, this.policy.bulkThreshold);
+      if (paged !== 'large') {
+        this.lastCount = paged.length;
+        return paged;
+      }
+    }
+    try {
+      const readings = await readAllLevelsBulk(this.client, this.locationId, this.policy.bulk);
+      this.lastCount = readings.length;
+      return readings;
+    } catch (err) {
+      if (!(err instanceof BulkFailure)) throw err;
+      this.policy.onBulkFailure?.(err.message);
+      const paged = await readAllLevels(this.client, this.locationId);
+      this.lastCount = paged.length;
+      return paged;
+    }
   }
 }

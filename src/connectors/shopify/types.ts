@@ -20,6 +20,8 @@ export interface ShopifyConfig {
   baseUrl?: string;
   locationId: string;
   apiVersion?: string;
+  /** Catalogue size from which reading all levels uses a bulk operation (default 2,000). */
+  bulkThreshold?: number;
 }
 
 export interface ShopifyClientOptions {
