@@ -98,8 +98,10 @@ export class AllLevelsReader {
       this.lastCount = readings.length;
       return readings;
     } catch (err) {
-      if (!(err instanceof BulkFailure)) throw err;
-      this.policy.onBulkFailure?.(err.message);
+      // Upstream errors (e.g. a version without bulk queries rejecting the document) page too; an invalid token does not.
+      const fallback = err instanceof BulkFailure || (err instanceof DropsyncError && err.kind === 'upstream');
+      if (!fallback) throw err;
+      this.policy.onBulkFailure?.((err as Error).message);
       const paged = await readAllLevels(this.client, this.locationId);
       this.lastCount = paged.length;
       return paged;
