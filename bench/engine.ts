@@ -12,14 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { registerConnector } from '../src/connectors/registry.ts';
 import type { Connector, PushItem } from '../src/connectors/types.ts';
 import { createEngine, createSupplier, type Engine } from '../src/engine/index.ts';
 import { openDatabase, type Db } from '../src/store/index.ts';
 import { sampleRss, summarize, type BenchOptions, type BenchSection, type Measurement } from './lib/index.ts';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { DATABASE_URL, openScratchSchema, serverReachable as reachable } from '../test/support/postgres.ts';
 const clock = { now: () => Date.now() };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,24 +44,9 @@ async function open(kind: 'pglite' | 'postgres', dataDir?: string): Promise<Hand
     const db = await openDatabase(dataDir ? { dataDir } : {});
     return { db, async close() { await db.close(); if (dataDir) rmSync(dataDir, { recursive: true, force: true }); } };
   }
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
-  const db = await openDatabase({ databaseUrl: DATABASE_URL, schema, poolSize: 12 });
-  return {
-    db,
-    async close() {
-      await db.close();
-      const c = new pg.Client({ connectionString: DATABASE_URL });
-      await c.connect();
-      await c.query(`drop schema if exists "${schema}" cascade`);
-      await c.end();
-    },
-  };
+  return openScratchSchema('bench', 12);
 }
 
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try { await c.connect(); return true; } catch { return false; } finally { await c.end().catch(() => {}); }
-}
 
 const pad = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
 

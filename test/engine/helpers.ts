@@ -1,11 +1,12 @@
 /** Shared fixtures of the engine tests: both databases, a fake clock, and direct inserts of config rows. */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase } from '../../src/store/index.ts';
 import type { Db } from '../../src/store/types.ts';
 import { createEngine, createSupplier, type Engine, type EngineOptions } from '../../src/engine/index.ts';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { DATABASE_URL, openScratchSchema, serverReachable } from '../support/postgres.ts';
+
+export { DATABASE_URL, serverReachable };
 
 export class FakeClock {
   constructor(public t = Date.parse('2026-03-02T10:00:00.000Z')) {}
@@ -13,14 +14,6 @@ export class FakeClock {
   advance(ms: number): void { this.t += ms; }
 }
 
-let reachable: Promise<boolean> | undefined;
-export function serverReachable(): Promise<boolean> {
-  reachable ??= (async () => {
-    const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-    try { await c.connect(); await c.query('select 1'); return true; } catch { return false; } finally { await c.end().catch(() => {}); }
-  })();
-  return reachable;
-}
 
 export interface Variant { name: 'pglite' | 'postgres'; open(opts?: { poolSize?: number }): Promise<{ db: Db; schema?: string; close(): Promise<void> }> }
 
@@ -29,20 +22,7 @@ export const variants: Variant[] = [
   { name: 'pglite', async open() { const db = await openDatabase(); return { db, close: () => db.close() }; } },
   {
     name: 'postgres',
-    async open(opts = {}) {
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const db = await openDatabase({ databaseUrl: DATABASE_URL, schema, poolSize: opts.poolSize ?? 10 });
-      return {
-        db, schema,
-        async close() {
-          await db.close();
-          const c = new pg.Client({ connectionString: DATABASE_URL });
-          await c.connect();
-          await c.query(`drop schema if exists "${schema}" cascade`);
-          await c.end();
-        },
-      };
-    },
+    open: (opts = {}) => openScratchSchema('t', opts.poolSize ?? 10),
   },
 ];
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openDatabase, type Db } from '../../src/store/index.ts';
+import { serverReachable } from '../support/postgres.ts';
 import { createSupplier, createApiKey } from '../../src/store/admin/index.ts';
 import { buildApp, type HttpEngine } from '../../src/http/index.ts';
 import { createSealer } from '../../src/security/index.ts';
@@ -24,14 +25,7 @@ export interface TestCtx {
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** True when the Postgres server answers; tests that need it skip with a message otherwise. */
-export async function postgresReachable(): Promise<boolean> {
-  try {
-    const db = await openDatabase({ databaseUrl: PG_URL, migrate: false, poolSize: 1 });
-    try { await db.query('select 1'); return true; } finally { await db.close(); }
-  } catch {
-    return false;
-  }
-}
+export const postgresReachable = serverReachable;
 
 export async function setup(opts: { engine?: 'real' | 'fake'; server?: boolean; bodyLimit?: number } = {}): Promise<TestCtx> {
   const schema = opts.server ? `t_http_${randomBytes(6).toString('hex')}` : undefined;
