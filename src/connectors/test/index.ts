@@ -126,10 +126,6 @@ export function testConnector(storeId: string): TestConnector {
   return c;
 }
 
-export function resetTestConnectors(): void {
-  instances.clear();
-}
-
 export function createTestConnector(store: StoreConnection, _deps: ConnectorDeps): Connector {
   const c = testConnector(store.storeId);
   const mb = store.config.maxBatch;

@@ -49,14 +49,6 @@ export async function listRetailers(db: Db, supplierId: string, retailerId: stri
   );
 }
 
-export async function listCategories(db: Db, supplierId: string): Promise<string[]> {
-  const rows = await db.query<{ category: string }>(
-    `select distinct category from skus where supplier_id = $1 and category is not null order by category`,
-    [supplierId],
-  );
-  return rows.map((r) => r.category);
-}
-
 export interface RetailerSales {
   sku: string;
   retailer_id: string;
