@@ -1,10 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Db } from './types.ts';
+import { RANDOM_PAGE_COST, type Db } from './types.ts';
 
 /** Embedded Postgres (PGlite). One connection, so transactions are serialised by PGlite's own lock. */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
   await pg.waitReady;
+  await pg.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
   return wrap(pg, pg);
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db } from './types.ts';
+import { RANDOM_PAGE_COST, type Db } from './types.ts';
 
 // int8 (bigserial ids, count(*)) as numbers: dropsync's counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -12,7 +12,7 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
   // counts), and compiling them costs more than running them.
   // A plain schema name goes into the connection's startup options, so no statement pays an extra round trip.
   const simpleSchema = opts.schema !== undefined && /^[a-z_][a-z0-9_]*$/.test(opts.schema);
-  const options = `-c jit=off${simpleSchema ? ` -c search_path=${opts.schema}` : ''}`;
+  const options = `-c jit=off -c random_page_cost=${RANDOM_PAGE_COST}${simpleSchema ? ` -c search_path=${opts.schema}` : ''}`;
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
   if (opts.schema) {
     const ident = quoteIdent(opts.schema);
