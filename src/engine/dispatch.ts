@@ -3,8 +3,8 @@
  * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
  */
-import { claimStores, deferStore, insertDrift, insertPushLog, recordItemFailures, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
-import { confirmPushes, loadDirtyMany, releaseStores, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
+import { claimStores, countDirtyByStore, deferStore, insertDrift, insertPushLog, recordItemFailures, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
+import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
 import { Batcher } from './batcher.ts';
 import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
@@ -17,6 +17,11 @@ export interface DispatchSettings {
   owner: string; leaseMs: number; pushTimeoutMs: number; backoffBaseMs: number; backoffCapMs: number;
   circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number; concurrency: number;
 }
+
+/** Rows read with a claim for a store whose connector's batch size is not known yet (Shopify's limit). */
+const DEFAULT_BATCH = 250;
+
+type ItemFailure = { listingId: string; error: string; actual: number | null };
 
 class Timeout extends Error {}
 
@@ -32,11 +37,12 @@ export class Dispatcher {
   private again = false;
   private stopped = true;
   private pending = new Set<Promise<unknown>>();
+  /** Each store's batch size, learnt from its connector, so a claim reads the right number of rows. */
+  private readonly batchOf = new Map<string, number>();
 
   // Pushes to many stores finish close together: their statements are gathered per tick into one each.
   private readonly dirty: Batcher<{ storeId: string; limit: number }, DirtyRow[]>;
-  private readonly confirm: Batcher<PushOutcome, number[]>;
-  private readonly release: Batcher<ReleaseFields, number>;
+  private readonly finish: Batcher<{ outcome?: PushOutcome; release?: ReleaseFields }, number[]>;
 
   constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {
     const backoff = { baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter, unhealthyRetryMs: s.unhealthyRetryMs };
@@ -44,32 +50,26 @@ export class Dispatcher {
       const rows = await loadDirtyMany(ctx.db, items);
       return items.map((i) => rows.get(i.storeId) ?? []);
     });
-    // Rows an ingest holds locked right now are skipped (so one busy row cannot hold up every store of the
-    // batch) and confirmed by a follow-up statement that only the stores owning them wait for.
-    this.confirm = new Batcher(async (items) => {
-      const first = await retryTx(() => confirmPushes(ctx.db, items, iso(ctx.clock.now()), true));
-      return items.map((i) => {
-        const mine = i.acks.filter((a) => first.skipped.has(a.listingId));
-        const lags = first.lags.get(i.storeId) ?? [];
-        if (mine.length === 0) return lags;
-        const rest = { ...i, acks: mine, items: 0, ok: 0, failed: 0 };
-        return retryTx(() => confirmPushes(ctx.db, [rest], iso(ctx.clock.now()))).then((r) => [...lags, ...(r.lags.get(i.storeId) ?? [])]);
-      });
+    // Confirmations and lease releases of every store finishing in this tick: one statement.
+    this.finish = new Batcher(async (items) => {
+      const outcomes = items.flatMap((i) => (i.outcome ? [i.outcome] : []));
+      const releases = items.flatMap((i) => (i.release ? [i.release] : []));
+      const lags = await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), backoff, outcomes, releases));
+      return items.map((i) => (i.outcome ? lags.get(i.outcome.storeId) ?? [] : []));
     });
-    this.release = new Batcher(async (items) => {
-      const dirty = await retryTx(() => releaseStores(ctx.db, s.owner, iso(ctx.clock.now()), backoff, items));
-      return items.map((i) => dirty.get(i.storeId) ?? 0);
-    });
+  }
+
+  private releaseFields(storeId: string, fields: Partial<ReleaseFields>): ReleaseFields {
+    return { storeId, failed: false, partial: false, retryAfterMs: 0, pushed: false, error: null, ...fields };
   }
 
   /**
    * Pushes one claimed store: batches of up to maxBatch, newest desired first, for as long as full batches keep
-   * coming (within a third of the lease), then ends the lease. Returns the items acknowledged.
+   * coming (within a third of the lease), then ends the lease. `first` is the batch read with the claim.
+   * Returns the items acknowledged.
    */
-  async pushStore(store: ClaimedStore): Promise<number> {
-    const release = (fields: Partial<ReleaseFields>) => this.release.add({
-      storeId: store.id, failed: false, partial: false, retryAfterMs: 0, pushed: false, error: null, ...fields,
-    });
+  async pushStore(store: ClaimedStore, first: DirtyRow[] | null = null): Promise<number> {
+    const release = (fields: Partial<ReleaseFields>) => this.finish.add({ release: this.releaseFields(store.id, fields) });
     let connector;
     try {
       connector = this.connectors.get(store);
@@ -78,7 +78,7 @@ export class Dispatcher {
       return 0;
     }
     try {
-      return await this.pushLoop(store, connector, release, performance.now(), 0);
+      return await this.pushLoop(store, connector, first);
     } catch (err) {
       // A database error mid-push: end the lease as a failure so the store is retried after backoff, not
       // after the lease runs out.
@@ -87,11 +87,12 @@ export class Dispatcher {
     }
   }
 
-  private async pushLoop(
-    store: ClaimedStore, connector: Connector, release: (f: Partial<ReleaseFields>) => Promise<number>, leaseStart: number, total: number,
-  ): Promise<number> {
+  private async pushLoop(store: ClaimedStore, connector: Connector, first: DirtyRow[] | null): Promise<number> {
     const { ctx, s } = this;
+    const leaseStart = performance.now();
     const drifted = new Set<string>();
+    let total = 0;
+    let next = first;
     for (;;) {
       const wait = connector.rateLimit().waitMs;
       if (wait > 0) {
@@ -99,37 +100,66 @@ export class Dispatcher {
         return total;
       }
       const batch = Math.max(1, connector.maxBatch);
-      const rows = await this.dirty.add({ storeId: store.id, limit: batch });
+      this.batchOf.set(store.id, batch);
+      const rows = next ? next.slice(0, batch) : await this.dirty.add({ storeId: store.id, limit: batch });
+      next = null;
       if (rows.length === 0) {
-        if (total > 0) engineMetrics.queueDepth.set({ store: store.id }, await release({ pushed: true }));
+        if (total > 0) await this.finish.add({ release: this.releaseFields(store.id, { pushed: true }) });
         else await deferStore(ctx.db, store.id, s.owner, null);
         return total;
       }
-      const out = await this.pushBatch(store, connector, rows);
-      total += out.acked;
-      // Drift (the store reported what it really shows, e.g. a retailer sale whose webhook has not arrived) is
-      // normal operation, not a store failure: confirmed now holds the store's number, so push again at once.
-      // A listing that drifts again within this lease waits the base delay, so a store that keeps changing
-      // under us is not hammered.
-      const redrift = out.drifted.some((id) => drifted.has(id));
-      for (const id of out.drifted) drifted.add(id);
-      const driftOnly = out.drifted.length > 0 && !out.failed && !out.partial && !out.retryAfterMs && !redrift;
+      const sent = await this.send(store, connector, rows);
+      if ('error' in sent) {
+        await this.finish.add({ release: this.releaseFields(store.id, { failed: true, pushed: total > 0, error: sent.error }) });
+        return total;
+      }
+      const { acks, fails } = sent;
+      total += acks.length;
+      // Items that came back with the store's actual level are drift, not failures of the store: confirmed now
+      // holds the store's number, so push again at once. A listing that drifts again within this lease waits
+      // the base delay, so a store that keeps changing under us is not hammered.
+      const drift = fails.filter((f) => f.actual !== null);
+      const hardFails = fails.length - drift.length;
+      const allFailed = hardFails > 0 && acks.length === 0;
+      const partial = !allFailed && hardFails > 0;
+      const redrift = drift.some((f) => drifted.has(f.listingId));
+      for (const f of drift) drifted.add(f.listingId);
+      const clean = !allFailed && !partial && !sent.retryAfterMs;
       // A full batch means more is waiting: keep the lease and go on (a third of the lease bounds the stay).
       // Otherwise end the lease; changes that arrived meanwhile wake a fresh claim, which gathers many stores.
       const withinLease = performance.now() - leaseStart < s.leaseMs / 3;
-      const more = withinLease && (driftOnly || (!out.failed && !out.partial && !out.retryAfterMs && rows.length === batch));
-      if (more) continue;
-      const dirty = await release({
-        failed: out.failed, partial: out.partial || redrift, retryAfterMs: out.retryAfterMs, pushed: total > 0, error: out.error,
+      const more = withinLease && clean && ((drift.length > 0 && !redrift) || rows.length === batch);
+      const error = fails[0]?.error ?? null;
+      const outcome: PushOutcome = {
+        supplierId: store.supplier_id, storeId: store.id, items: rows.length, ok: acks.length, failed: fails.length,
+        durationMs: sent.durationMs, error, acks,
+      };
+      const end = more ? undefined : this.releaseFields(store.id, {
+        failed: allFailed, partial: partial || redrift, retryAfterMs: sent.retryAfterMs, pushed: total > 0, error: allFailed ? (error ?? 'failed') : null,
       });
-      engineMetrics.queueDepth.set({ store: store.id }, dirty);
-      return total;
+      let lags: number[];
+      if (fails.length === 0) {
+        lags = await this.finish.add({ outcome, ...(end ? { release: end } : {}) });
+      } else {
+        // Failures are recorded before the lease ends, so whoever claims the store next sees them.
+        lags = await this.finish.add({ outcome });
+        await this.recordFailures(store, rows, fails);
+        if (end) await this.finish.add({ release: end });
+      }
+      engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
+      if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
+      if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
+      for (const l of lags) engineMetrics.pushLag.observe(l / 1000);
+      ctx.emit('pushed', { storeId: store.id, items: rows.length, ok: acks.length, failed: fails.length, lagMs: lags });
+      if (!more) return total;
     }
   }
 
-  private async pushBatch(store: ClaimedStore, connector: Connector, rows: DirtyRow[]): Promise<{
-    acked: number; failed: boolean; partial: boolean; retryAfterMs: number; error: string | null; drifted: string[];
-  }> {
+  /** One connector call with a timeout; each item sorted into acknowledged or failed. A call error is logged here. */
+  private async send(store: ClaimedStore, connector: Connector, rows: DirtyRow[]): Promise<
+    | { acks: { listingId: string; quantity: number }[]; fails: ItemFailure[]; retryAfterMs: number; durationMs: number }
+    | { error: string }
+  > {
     const { ctx, s } = this;
     const items: PushItem[] = rows.map((r) => ({
       listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
@@ -145,13 +175,11 @@ export class Dispatcher {
       await insertPushLog(ctx.db, { supplierId: store.supplier_id, storeId: store.id, at: iso(ctx.clock.now()), items: items.length, ok: 0,
         failed: items.length, durationMs: Math.round(performance.now() - t0), lags: [], error }).catch(() => {});
       ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error, lagMs: [] });
-      return { acked: 0, failed: true, partial: false, retryAfterMs: 0, error, drifted: [] };
+      return { error };
     }
-    const now = ctx.clock.now();
-    const at = iso(now);
     const byId = new Map(rows.map((r) => [r.listing_id, r]));
     const acks: { listingId: string; quantity: number }[] = [];
-    const fails: { listingId: string; error: string; actual: number | null }[] = [];
+    const fails: ItemFailure[] = [];
     for (const r of result.items) {
       if (!byId.has(r.listingId)) continue;
       byId.delete(r.listingId);
@@ -159,40 +187,31 @@ export class Dispatcher {
       else fails.push({ listingId: r.listingId, error: r.error, actual: r.actual ?? null });
     }
     for (const id of byId.keys()) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
-    const error = fails[0]?.error ?? null;
-    const lags = await this.confirm.add({
-      supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: acks.length, failed: fails.length,
-      durationMs: Math.round(performance.now() - t0), error, acks,
-    });
-    if (fails.length > 0) {
-      const drift = fails.filter((f) => f.actual !== null).map((f) => {
-        const row = rows.find((r) => r.listing_id === f.listingId)!;
-        return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
-      });
-      await retryTx(() => ctx.db.transaction(async (tx) => {
-        await lockDesiredRows(tx, fails.map((f) => f.listingId));
-        await recordItemFailures(tx, store.id, fails, at);
-        await insertDrift(tx, drift, at);
-      }));
-    }
-    // Items that came back with the store's actual level are drift, not failures of the store.
-    const drifted = fails.filter((f) => f.actual !== null).map((f) => f.listingId);
-    const hardFails = fails.length - drifted.length;
-    const allFailed = hardFails > 0 && acks.length === 0;
-    engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
-    if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
-    if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
-    for (const l of lags) engineMetrics.pushLag.observe(l / 1000);
-    ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, lagMs: lags });
-    return {
-      acked: acks.length, failed: allFailed, partial: !allFailed && hardFails > 0, retryAfterMs: result.retryAfterMs ?? 0,
-      error: allFailed ? (error ?? 'failed') : null, drifted,
-    };
+    return { acks, fails, retryAfterMs: result.retryAfterMs ?? 0, durationMs: Math.round(performance.now() - t0) };
   }
 
-  private async claim(limit: number): Promise<ClaimedStore[]> {
+  private async recordFailures(store: ClaimedStore, rows: DirtyRow[], fails: ItemFailure[]): Promise<void> {
+    const at = iso(this.ctx.clock.now());
+    const drift = fails.filter((f) => f.actual !== null).map((f) => {
+      const row = rows.find((r) => r.listing_id === f.listingId)!;
+      return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
+    });
+    await retryTx(() => this.ctx.db.transaction(async (tx) => {
+      await lockDesiredRows(tx, fails.map((f) => f.listingId));
+      await recordItemFailures(tx, store.id, fails, at);
+      await insertDrift(tx, drift, at);
+    }));
+  }
+
+  private async claim(limit: number): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
     const now = this.ctx.clock.now();
-    return claimStores(this.ctx.db, this.s.owner, iso(now), iso(now + this.s.leaseMs), limit);
+    return claimStores(this.ctx.db, this.s.owner, iso(now), iso(now + this.s.leaseMs), limit, DEFAULT_BATCH, this.batchOf);
+  }
+
+  /** Refreshes the queue-depth gauge of every store this process has pushed (one grouped count). */
+  async refreshQueueDepth(): Promise<void> {
+    const depth = await countDirtyByStore(this.ctx.db);
+    for (const id of new Set([...this.batchOf.keys(), ...depth.keys()])) engineMetrics.queueDepth.set({ store: id }, depth.get(id) ?? 0);
   }
 
   /** Claims and pushes rounds until no store has work due now. Deterministic for tests (fake clock). */
@@ -201,8 +220,8 @@ export class Dispatcher {
     for (let i = 0; i < maxRounds; i++) {
       const claimed = await this.claim(this.s.concurrency);
       if (claimed.length === 0) break;
-      const counts = await Promise.all(claimed.map((st) => this.pushStore(st).catch((err) => {
-        this.ctx.log.error({ err, storeId: st.id }, 'push crashed');
+      const counts = await Promise.all(claimed.map((c) => this.pushStore(c.store, c.rows).catch((err) => {
+        this.ctx.log.error({ err, storeId: c.store.id }, 'push crashed');
         return 0;
       })));
       total += counts.reduce((a, b) => a + b, 0);
@@ -224,11 +243,11 @@ export class Dispatcher {
           const free = this.s.concurrency - this.inflight.size;
           if (free <= 0 || this.stopped) break;
           const claimed = await this.claim(free);
-          for (const st of claimed) {
-            this.inflight.add(st.id);
-            const job = this.pushStore(st)
-              .catch((err) => this.ctx.log.error({ err, storeId: st.id }, 'push crashed'))
-              .finally(() => { this.inflight.delete(st.id); this.pending.delete(job); this.wake(); });
+          for (const { store, rows } of claimed) {
+            this.inflight.add(store.id);
+            const job = this.pushStore(store, rows)
+              .catch((err) => this.ctx.log.error({ err, storeId: store.id }, 'push crashed'))
+              .finally(() => { this.inflight.delete(store.id); this.pending.delete(job); this.wake(); });
             this.pending.add(job);
           }
           if (claimed.length === free) this.again = true;

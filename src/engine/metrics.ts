@@ -14,5 +14,5 @@ export const engineMetrics = {
     name: 'dropsync_push_lag_seconds', help: 'Change committed -> store acknowledged',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300], registers: [registry],
   }),
-  queueDepth: new Gauge({ name: 'dropsync_queue_depth', help: 'Dirty listings per store after its last push', labelNames: ['store'], registers: [registry] }),
+  queueDepth: new Gauge({ name: 'dropsync_queue_depth', help: 'Dirty listings per store (refreshed every few seconds)', labelNames: ['store'], registers: [registry] }),
 };

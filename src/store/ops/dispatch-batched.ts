@@ -27,48 +27,6 @@ export interface PushOutcome {
   acks: { listingId: string; quantity: number }[];
 }
 
-/**
- * After pushes to several stores: acknowledged quantities become confirmed (rows locked in listing-id order,
- * the one lock order of `desired`), each acknowledged item whose desired is the value pushed gets its lag
- * (desired_at -> now) in push_lag, and each push goes into push_log; one statement. confirmed becomes what
- * the store acknowledged, so a desired that changed during the push stays dirty. Returns lags per store (ms).
- */
-export async function confirmPushes(
-  db: Db, pushes: readonly PushOutcome[], at: string, skipLocked = false,
-): Promise<{ lags: Map<string, number[]>; skipped: Set<string> }> {
-  const acks = pushes.flatMap((p) => p.acks);
-  const rows = await db.query<{ store_id: string | null; lags: number[] | null; done: string[] | null }>(
-    `with locked as (select listing_id from desired where listing_id = any($1::text[]) order by listing_id for update ${skipLocked ? 'skip locked' : ''}),
-     conf as (
-       update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, attempts = 0, last_error = null
-       from locked l join unnest($1::text[], $2::int[]) u(id, q) on u.id = l.listing_id
-       where d.listing_id = l.listing_id
-       returning d.store_id, d.listing_id, case when d.desired = u.q then greatest(0, round(extract(epoch from ($3::timestamptz - d.desired_at)) * 1000))::int end as lag),
-     lags as (select store_id, lag from conf where lag is not null),
-     pl as (insert into push_lag (store_id, at, lag_ms) select store_id, $3::timestamptz, lag from lags returning store_id, lag_ms),
-     log as (
-       insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
-       select r.sup, r.sid, $3::timestamptz, r.items, r.ok, r.failed, r.dur,
-              (select percentile_disc(0.5) within group (order by lag) from lags where lags.store_id = r.sid),
-              (select max(lag) from lags where lags.store_id = r.sid), r.err
-       from unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::text[]) r(sup, sid, items, ok, failed, dur, err)
-       where r.items > 0
-       returning 1)
-     select store_id, array_agg(lag_ms) as lags, null as done from pl group by store_id
-     union all select null, null, (select array_agg(listing_id) from conf)`,
-    [acks.map((a) => a.listingId), acks.map((a) => a.quantity), at,
-      pushes.map((p) => p.supplierId), pushes.map((p) => p.storeId), pushes.map((p) => p.items), pushes.map((p) => p.ok),
-      pushes.map((p) => p.failed), pushes.map((p) => p.durationMs), pushes.map((p) => p.error)],
-  );
-  const lags = new Map<string, number[]>();
-  let done = new Set<string>();
-  for (const r of rows) {
-    if (r.store_id !== null) lags.set(r.store_id, r.lags ?? []);
-    else done = new Set(r.done ?? []);
-  }
-  return { lags, skipped: new Set(acks.map((a) => a.listingId).filter((id) => !done.has(id))) };
-}
-
 export interface ReleaseFields {
   storeId: string;
   /** The call failed as a whole (or every item failed): count a consecutive failure and back off. */
@@ -83,36 +41,67 @@ export interface ReleaseFields {
 export interface BackoffSettings { baseMs: number; capMs: number; circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number }
 
 /**
- * Ends the leases of several stores and schedules each one's next attempt. Backoff in SQL, like
- * graphile-worker: next = now + least(cap, base * 2^failures) x jitter(0.5-1); after `circuitAfter`
- * consecutive failures the circuit opens for `cap`; after `unhealthyAfter` the store is unhealthy and retried
- * forever at the slow pace. Returns each store's remaining dirty rows.
+ * After pushes to several stores, one statement: acknowledged quantities become confirmed (rows taken in
+ * listing-id order, the one lock order of `desired`), each acknowledged item whose desired is the value pushed
+ * gets its lag (desired_at -> now) in push_lag, each push goes into push_log, and the stores in `releases` end
+ * their leases with their next attempt scheduled. confirmed becomes what the store acknowledged, so a desired
+ * that changed during the push stays dirty. Returns lags per store (ms).
+ *
+ * Backoff in SQL, like graphile-worker: next = now + least(cap, base * 2^failures) x jitter(0.5-1); after
+ * `circuitAfter` consecutive failures the circuit opens for `cap`; after `unhealthyAfter` the store is
+ * unhealthy and retried forever at the slow pace.
+ *
+ * @example
+ *   // confirm two acks of one store and end its lease as a success
+ *   await finishPushes(db, owner, now, backoff, [{ storeId, acks: [...], ... }], [{ storeId, failed: false, pushed: true, ... }]);
  */
-export async function releaseStores(
-  db: Db, owner: string, now: string, b: BackoffSettings, stores: readonly ReleaseFields[],
-): Promise<Map<string, number>> {
-  const rows = await db.query<{ id: string; dirty: number }>(
-    `update stores s set
-       lease_owner = null, lease_until = null,
-       failures = case when r.failed then s.failures + 1 else 0 end,
-       circuit_open_until = case when r.failed and s.failures + 1 >= $5 then $2::timestamptz + make_interval(secs => $4 / 1000.0) else null end,
-       health = case when not r.failed then 'healthy' when s.failures + 1 >= $6 then 'unhealthy' when s.failures + 1 >= $5 then 'degraded' else s.health end,
-       next_attempt_at = greatest(
-         case
-           when r.failed and s.failures + 1 >= $6 then $2::timestamptz + make_interval(secs => $7 * (0.5 + random() * 0.5) / 1000.0)
-           when r.failed and s.failures + 1 >= $5 then $2::timestamptz + make_interval(secs => $4 / 1000.0)
-           when r.failed then $2::timestamptz + make_interval(secs => least($4::float, $3 * power(2, least(s.failures, 30))) * (0.5 + random() * 0.5) / 1000.0)
-           when r.partial then $2::timestamptz + make_interval(secs => $3 / 1000.0)
-           else null end,
-         case when r.retry_after > 0 then $2::timestamptz + make_interval(secs => r.retry_after / 1000.0) else null end),
-       last_push_at = case when r.pushed then $2::timestamptz else s.last_push_at end,
-       last_error = r.error
-     from unnest($8::text[], $9::bool[], $10::bool[], $11::int[], $12::bool[], $13::text[]) r(sid, failed, partial, retry_after, pushed, error)
-     where s.id = r.sid and s.lease_owner = $1
-     returning s.id, (select count(*)::int from desired d where d.store_id = s.id and d.confirmed is distinct from d.desired) as dirty`,
-    [owner, now, b.baseMs, b.capMs, b.circuitAfter, b.unhealthyAfter, b.unhealthyRetryMs,
-      stores.map((s) => s.storeId), stores.map((s) => s.failed), stores.map((s) => s.partial), stores.map((s) => Math.round(s.retryAfterMs)),
-      stores.map((s) => s.pushed), stores.map((s) => s.error)],
+export async function finishPushes(
+  db: Db, owner: string, at: string, b: BackoffSettings, pushes: readonly PushOutcome[], releases: readonly ReleaseFields[],
+): Promise<Map<string, number[]>> {
+  const acks = pushes.flatMap((p) => p.acks).sort((x, y) => (x.listingId < y.listingId ? -1 : x.listingId > y.listingId ? 1 : 0));
+  const rows = await db.query<{ store_id: string; lags: number[] }>(
+    `with conf as (
+       -- Driven by the acks in listing-id order, each row is found by its key and locked in that order.
+       update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, attempts = 0, last_error = null
+       from (select id, q from unnest($1::text[], $2::int[]) u(id, q) order by id) u
+       where d.listing_id = u.id
+       returning d.store_id, case when d.desired = u.q then greatest(0, round(extract(epoch from ($3::timestamptz - d.desired_at)) * 1000))::int end as lag),
+     lags as (select store_id, lag from conf where lag is not null),
+     pl as (insert into push_lag (store_id, at, lag_ms) select store_id, $3::timestamptz, lag from lags returning store_id, lag_ms),
+     log as (
+       insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
+       select r.sup, r.sid, $3::timestamptz, r.items, r.ok, r.failed, r.dur,
+              (select percentile_disc(0.5) within group (order by lag) from lags where lags.store_id = r.sid),
+              (select max(lag) from lags where lags.store_id = r.sid), r.err
+       from unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::text[]) r(sup, sid, items, ok, failed, dur, err)
+       where r.items > 0
+       returning 1),
+     rel as (
+       update stores s set
+         lease_owner = null, lease_until = null,
+         failures = case when r.failed then s.failures + 1 else 0 end,
+         circuit_open_until = case when r.failed and s.failures + 1 >= $14 then $3::timestamptz + make_interval(secs => $13 / 1000.0) else null end,
+         health = case when not r.failed then 'healthy' when s.failures + 1 >= $15 then 'unhealthy' when s.failures + 1 >= $14 then 'degraded' else s.health end,
+         next_attempt_at = greatest(
+           case
+             when r.failed and s.failures + 1 >= $15 then $3::timestamptz + make_interval(secs => $16 * (0.5 + random() * 0.5) / 1000.0)
+             when r.failed and s.failures + 1 >= $14 then $3::timestamptz + make_interval(secs => $13 / 1000.0)
+             when r.failed then $3::timestamptz + make_interval(secs => least($13::float, $12 * power(2, least(s.failures, 30))) * (0.5 + random() * 0.5) / 1000.0)
+             when r.partial then $3::timestamptz + make_interval(secs => $12 / 1000.0)
+             else null end,
+           case when r.retry_after > 0 then $3::timestamptz + make_interval(secs => r.retry_after / 1000.0) else null end),
+         last_push_at = case when r.pushed then $3::timestamptz else s.last_push_at end,
+         last_error = r.error
+       from unnest($17::text[], $18::bool[], $19::bool[], $20::int[], $21::bool[], $22::text[]) r(sid, failed, partial, retry_after, pushed, error)
+       where s.id = r.sid and s.lease_owner = $11
+       returning 1)
+     select store_id, array_agg(lag_ms) as lags from pl group by store_id`,
+    [acks.map((a) => a.listingId), acks.map((a) => a.quantity), at,
+      pushes.map((p) => p.supplierId), pushes.map((p) => p.storeId), pushes.map((p) => p.items), pushes.map((p) => p.ok),
+      pushes.map((p) => p.failed), pushes.map((p) => p.durationMs), pushes.map((p) => p.error),
+      owner, b.baseMs, b.capMs, b.circuitAfter, b.unhealthyAfter, b.unhealthyRetryMs,
+      releases.map((r) => r.storeId), releases.map((r) => r.failed), releases.map((r) => r.partial),
+      releases.map((r) => Math.round(r.retryAfterMs)), releases.map((r) => r.pushed), releases.map((r) => r.error)],
   );
-  return new Map(rows.map((r) => [r.id, r.dirty]));
+  return new Map(rows.map((r) => [r.store_id, r.lags]));
 }

@@ -6,24 +6,48 @@ export interface ClaimedStore {
 
 /**
  * Leases up to `limit` stores that have dirty rows and are due (not paused, backoff and circuit passed, lease
- * free or expired). SKIP LOCKED lets several processes claim side by side without waiting or sharing a store.
+ * free or expired), and returns each with its first batch of dirty rows (newest desired first, `rows` for the
+ * store if known, else `defaultRows`): the claim and the first read are one round trip. SKIP LOCKED lets
+ * several processes claim side by side without waiting or sharing a store.
  */
-export async function claimStores(db: Db, owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedStore[]> {
-  return db.query<ClaimedStore>(
-    `update stores s set lease_owner = $1, lease_until = $3::timestamptz
-     where s.id in (
-       select st.id from stores st
-       where not st.paused
-         and (st.lease_until is null or st.lease_until < $2::timestamptz)
-         and (st.next_attempt_at is null or st.next_attempt_at <= $2::timestamptz)
-         and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired)
-       -- Least recently pushed first: round robin, so busy stores cannot starve the others.
-       order by st.last_push_at nulls first, st.id
-       limit $4
-       for update skip locked)
-     returning s.id, s.supplier_id, s.platform, s.config, s.credentials, s.failures`,
-    [owner, now, leaseUntil, limit],
+export async function claimStores(
+  db: Db, owner: string, now: string, leaseUntil: string, limit: number, defaultRows: number, rows: ReadonlyMap<string, number> = new Map(),
+): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
+  const found = await db.query<ClaimedStore & { listing_id: string | null } & Omit<DirtyRow, 'listing_id'>>(
+    `with claimed as (
+       update stores s set lease_owner = $1, lease_until = $3::timestamptz
+       where s.id in (
+         select st.id from stores st
+         where not st.paused
+           and (st.lease_until is null or st.lease_until < $2::timestamptz)
+           and (st.next_attempt_at is null or st.next_attempt_at <= $2::timestamptz)
+           and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired)
+         -- Least recently pushed first: round robin, so busy stores cannot starve the others.
+         order by st.last_push_at nulls first, st.id
+         limit $4
+         for update skip locked)
+       returning s.id, s.supplier_id, s.platform, s.config, s.credentials, s.failures, s.last_push_at)
+     select c.id, c.supplier_id, c.platform, c.config, c.credentials, c.failures,
+            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, l.external_id, l.external_location_id
+     from claimed c
+     left join lateral (
+       select listing_id, sku, desired, confirmed, desired_at from desired
+       where store_id = c.id and confirmed is distinct from desired
+       order by desired_at desc, listing_id
+       limit coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)) d on true
+     left join listings l on l.id = d.listing_id
+     order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
+    [owner, now, leaseUntil, limit, defaultRows, [...rows.keys()], [...rows.values()]],
   );
+  const out = new Map<string, { store: ClaimedStore; rows: DirtyRow[] }>();
+  for (const r of found) {
+    let entry = out.get(r.id);
+    if (!entry) out.set(r.id, (entry = { store: { id: r.id, supplier_id: r.supplier_id, platform: r.platform, config: r.config, credentials: r.credentials, failures: r.failures }, rows: [] }));
+    if (r.listing_id !== null) {
+      entry.rows.push({ listing_id: r.listing_id, sku: r.sku, desired: r.desired, confirmed: r.confirmed, desired_at: r.desired_at, external_id: r.external_id, external_location_id: r.external_location_id });
+    }
+  }
+  return [...out.values()];
 }
 
 /** One dirty row as a push carries it (loaded set-wise by loadDirtyMany in dispatch-batched.ts). */
@@ -84,6 +108,14 @@ export async function deferStore(db: Db, storeId: string, owner: string, nextAt:
     `update stores set lease_owner = null, lease_until = null, next_attempt_at = $3::timestamptz where id = $1 and lease_owner = $2`,
     [storeId, owner, nextAt],
   );
+}
+
+/** Dirty rows of every store that has any (the queue-depth gauge, refreshed by the sweep). */
+export async function countDirtyByStore(db: Db): Promise<Map<string, number>> {
+  const rows = await db.query<{ store_id: string; n: number }>(
+    `select store_id, count(*)::int as n from desired where confirmed is distinct from desired group by store_id`,
+  );
+  return new Map(rows.map((r) => [r.store_id, r.n]));
 }
 
 export async function countDirty(db: Db, storeId: string): Promise<number> {
