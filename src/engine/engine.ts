@@ -13,7 +13,7 @@ import { ConnectorCache, plainCredentials } from './connectors.ts';
 import { iso, type Ctx } from './context.ts';
 import { Dispatcher } from './dispatch.ts';
 import { createHold, expireHolds, releaseHold } from './holds.ts';
-import { ingestEvents } from './ingest.ts';
+import { IngestQueue } from './ingest-queue.ts';
 import { engineMetrics } from './metrics.ts';
 import { closeOrder, submitOrder, type SubmitOutcome } from './orders.ts';
 import { reconcileStore, receiveLevel, receiveOrder, receiveOrderCancelled } from './reconcile.ts';
@@ -49,6 +49,8 @@ export function createEngine(opts: EngineOptions): Engine {
     unhealthyAfter: opts.unhealthyAfter ?? 10, unhealthyRetryMs: opts.unhealthyRetryMs ?? 60_000, concurrency: opts.concurrency ?? 16,
   }, connectors);
 
+  // Concurrent calls of one supplier share transactions (group commit); PGlite runs one transaction at a time.
+  const ingestQueue = new IngestQueue(ctx, opts.ingestWidth ?? (opts.db.kind === 'pglite' ? 1 : 2));
   let running = false;
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | null = null;
@@ -84,6 +86,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const expired = await expireHolds(ctx);
       if (expired.count > 0) dispatcher.wake();
       await compensatePending(ctx, connectors);
+      if (sweeps % RECONCILE_EVERY_SWEEPS === 0) await dispatcher.refreshQueueDepth();
       if (opts.reconcile !== false && sweeps % RECONCILE_EVERY_SWEEPS === 0) {
         for (const id of await claimReconcileDue(ctx.db, iso(ctx.clock.now()), 5)) {
           await reconcileStore(ctx, connectors, id, (o) => afterOrder('poll', o)).catch((err) => log.warn({ err, storeId: id }, 'reconcile failed'));
@@ -99,7 +102,7 @@ export function createEngine(opts: EngineOptions): Engine {
     db: opts.db,
     processId,
     async ingestEvents(supplierId, events) {
-      const out = await retryTx(() => ingestEvents(ctx, supplierId, events));
+      const out = await ingestQueue.submit(supplierId, events);
       for (const s of ['applied', 'duplicate', 'stale', 'invalid'] as const) if (out.result[s]) engineMetrics.events.inc({ outcome: s }, out.result[s]);
       if (out.skus.length) ctx.emit('stock', { supplierId, skus: out.skus });
       afterDesired(supplierId, out.changed);

@@ -52,7 +52,11 @@ function validate(raw: unknown, i: number): { ok: Valid } | { error: string } {
 
 export interface IngestOutcome { result: IngestResult; changed: DesiredWrite[]; skus: string[] }
 
-export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonly unknown[]): Promise<IngestOutcome> {
+/** One call's events after validation: per-event results so far (invalid, repeated) and the events to apply. */
+export interface PreparedIngest { results: EventResult[]; valid: Valid[] }
+
+/** Validates one call's events (each bad one gets a result naming its field); throws only for a bad batch shape. */
+export function prepareIngest(events: readonly unknown[]): PreparedIngest {
   if (!Array.isArray(events)) throw new DropsyncError('invalid', 'must be an array', 'events');
   if (events.length > MAX_BATCH) throw new DropsyncError('invalid', `at most ${MAX_BATCH} events per batch`, 'events');
   const results: EventResult[] = new Array(events.length);
@@ -70,9 +74,43 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
       valid.push(v.ok);
     }
   });
-  if (valid.length === 0) return { result: summarise(results, []), changed: [], skus: [] };
+  return { results, valid };
+}
 
-  const now = ctx.clock.now();
+/** Ingests one call's events in one transaction (see applyIngest). */
+export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonly unknown[]): Promise<IngestOutcome> {
+  const prepared = prepareIngest(events);
+  const out = await applyIngest(ctx, supplierId, [prepared], ctx.clock.now());
+  return { result: out.results[0]!, changed: out.changed, skus: out.skus };
+}
+
+/**
+ * Applies several calls' prepared events in one transaction, as if they had arrived one after another in this
+ * order (an id repeated in a later call is that call's duplicate). `now` is the time the changes count from:
+ * the earliest arrival among the calls. Returns each call's result, and the desired rows and SKUs changed.
+ */
+export async function applyIngest(
+  ctx: Ctx, supplierId: string, calls: readonly PreparedIngest[], now: number,
+): Promise<{ results: IngestResult[]; changed: DesiredWrite[]; skus: string[] }> {
+  const results = calls.map((c) => [...c.results]);
+  const owner: number[] = [];
+  const valid: Valid[] = [];
+  const ids = new Set<string>();
+  calls.forEach((c, ci) => {
+    for (const v of c.valid) {
+      if (ids.has(v.ev.id)) { results[ci]![v.index] = { id: v.ev.id, status: 'duplicate' }; continue; }
+      ids.add(v.ev.id);
+      owner.push(ci);
+      valid.push(v);
+    }
+  });
+  const callOf = new Map(valid.map((v, i) => [v, owner[i]!]));
+  const done = (created: string[]) => results.map((r, ci) => {
+    const mine = new Set(calls[ci]!.valid.map((v) => v.sku));
+    return summarise(r, created.filter((k) => mine.has(k)));
+  });
+  if (valid.length === 0) return { results: done([]), changed: [], skus: [] };
+
   const at = iso(now);
   return ctx.db.transaction(async (tx) => {
     const shared = await ensureLocations(tx, supplierId, valid.map((v) => v.location));
@@ -83,7 +121,7 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
     const seen = await findSeenEvents(tx, supplierId, valid.map((v) => v.ev.id));
     const fresh = valid.filter((v) => {
       if (!seen.has(v.ev.id)) return true;
-      results[v.index] = { id: v.ev.id, status: 'duplicate' };
+      results[callOf.get(v)!]![v.index] = { id: v.ev.id, status: 'duplicate' };
       return false;
     });
 
@@ -153,7 +191,7 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
           ? `unknown SKU created as unlisted; it differs from existing SKU "${similar}" only in case or whitespace (not merged)`
           : 'unknown SKU created as unlisted';
       }
-      results[v.index] = res;
+      results[callOf.get(v)!]![v.index] = res;
     }
 
     await insertEvents(tx, supplierId, eventRows, at);
@@ -168,7 +206,7 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
       return { sku, retailerId: '', day, units };
     }));
     const changed = await recomputeSkus(tx, supplierId, changedTotals.map((t) => t.sku), now, changedTotals);
-    return { result: summarise(results, [...created]), changed, skus: changedTotals.map((t) => t.sku) };
+    return { results: done([...created]), changed, skus: changedTotals.map((t) => t.sku) };
   });
 }
 

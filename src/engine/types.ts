@@ -210,6 +210,11 @@ export interface EngineOptions {
   unhealthyRetryMs?: number;
   /** Stores pushed concurrently by one process. Default 16. */
   concurrency?: number;
+  /**
+   * Ingest transactions of one supplier running at once; calls arriving meanwhile wait and are applied together
+   * in the next one (group commit). Default 1 on PGlite, 2 on a server.
+   */
+  ingestWidth?: number;
   /** Reconciliation on start(): default true. */
   reconcile?: boolean;
 }
