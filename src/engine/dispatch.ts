@@ -3,7 +3,7 @@
  * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
  */
-import { claimStores, countDirtyByStore, deferStore, insertDrift, insertPushLog, recordItemFailures, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
+import { claimStores, countDirtyByStore, deferStore, insertDrift, insertPushLog, recordItemFailures, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
 import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
 import { Batcher } from './batcher.ts';
 import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
@@ -33,6 +33,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 export class Dispatcher {
   private readonly inflight = new Set<string>();
+  /** Stores this process holds a lease on right now (both modes), renewed by the heartbeat. */
+  private readonly held = new Set<string>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private claiming = false;
   private again = false;
   private stopped = true;
@@ -77,6 +80,7 @@ export class Dispatcher {
       await release({ failed: true, error: (err as Error).message }).catch(() => {});
       return 0;
     }
+    this.held.add(store.id);
     try {
       return await this.pushLoop(store, connector, first);
     } catch (err) {
@@ -84,7 +88,19 @@ export class Dispatcher {
       // after the lease runs out.
       await release({ failed: true, error: (err as Error).message ?? String(err) }).catch(() => {});
       throw err;
+    } finally {
+      this.held.delete(store.id);
     }
+  }
+
+  /**
+   * Renews the leases of the stores being pushed. Leases can then be short (10 s by default): a process that
+   * dies stops renewing, and its stores are taken over by the others within one lease, however long a push
+   * may take while the process lives.
+   */
+  async heartbeat(): Promise<void> {
+    if (this.held.size === 0) return;
+    await renewLeases(this.ctx.db, this.s.owner, [...this.held], iso(this.ctx.clock.now() + this.s.leaseMs));
   }
 
   private async pushLoop(store: ClaimedStore, connector: Connector, first: DirtyRow[] | null): Promise<number> {
@@ -229,7 +245,14 @@ export class Dispatcher {
     return total;
   }
 
-  start(): void { this.stopped = false; this.wake(); }
+  start(): void {
+    this.stopped = false;
+    this.heartbeatTimer = setInterval(() => {
+      this.heartbeat().catch((err) => { if (!this.stopped) this.ctx.log.warn({ err }, 'lease heartbeat failed'); });
+    }, Math.max(10, Math.floor(this.s.leaseMs / 3)));
+    this.heartbeatTimer.unref?.();
+    this.wake();
+  }
 
   /** Background mode: claim into free slots now; each finished push wakes it again. */
   wake(): void {
@@ -264,6 +287,8 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // Pushes still running keep their leases renewed until they end.
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    clearInterval(this.heartbeatTimer);
   }
 }

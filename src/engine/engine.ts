@@ -44,7 +44,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials);
   const dispatcher = new Dispatcher(ctx, {
-    owner: processId, leaseMs: opts.leaseMs ?? 30_000, pushTimeoutMs: opts.pushTimeoutMs ?? 20_000,
+    owner: processId, leaseMs: opts.leaseMs ?? 10_000, pushTimeoutMs: opts.pushTimeoutMs ?? 20_000,
     backoffBaseMs: opts.backoffBaseMs ?? 500, backoffCapMs: opts.backoffCapMs ?? 30_000, circuitAfter: opts.circuitAfter ?? 5,
     unhealthyAfter: opts.unhealthyAfter ?? 10, unhealthyRetryMs: opts.unhealthyRetryMs ?? 60_000, concurrency: opts.concurrency ?? 16,
   }, connectors);

@@ -196,7 +196,10 @@ export interface EngineOptions {
   newId?: (prefix: string) => string;
   /** Safety-net sweep period of the dispatcher (real timer). Default 1000 ms. */
   sweepMs?: number;
-  /** How long a store lease lasts; another process takes the store over after it. Default 30 s. */
+  /**
+   * How long a store lease lasts unless renewed; a live process renews the leases of the stores it is pushing
+   * every third of it, so after a crash another process takes those stores over within this time. Default 10 s.
+   */
   leaseMs?: number;
   /** A push that takes longer than this is abandoned (rows stay dirty). Default 20 s. */
   pushTimeoutMs?: number;

@@ -31,3 +31,47 @@ for (const v of variants) {
     }
   });
 }
+
+for (const v of variants) {
+  test(`lease heartbeat: a live process keeps a slow store past its lease, a dead one loses it within one lease (${v.name})`, async (t) => {
+    if (v.name === 'postgres' && !(await serverReachable())) return t.skip(SKIP_SERVER);
+    const { db, close } = await v.open();
+    try {
+      const clock = new FakeClock();
+      const leaseMs = 300;
+      const { engine: a, supplierId: sup } = await newEngine(db, clock, { processId: 'A', leaseMs, pushTimeoutMs: 60_000, sweepMs: 60_000 });
+      const { engine: b } = await newEngine(db, clock, { processId: 'B', leaseMs });
+      const store = await addStore(db, sup, await addRetailer(db, sup));
+      await addListings(db, sup, store, ['L1']);
+      const conn = testConnector(store);
+      const open = conn.stall();
+      await a.ingestEvents(sup, [{ id: evId(), sku: 'L1', location: 'main', kind: 'set', quantity: 3, occurredAt: at(clock) }]);
+      await a.start();
+      try {
+        await conn.whenPushing();
+        // Three leases pass while A's push hangs; A's heartbeat (every 100 ms of real time) keeps renewing.
+        for (let i = 0; i < 3; i++) {
+          clock.advance(leaseMs + 1);
+          await new Promise((r) => setTimeout(r, 250));
+          assert.equal(await b.dispatchOnce(), 0, `B must not take a store A is still pushing (lease ${i + 1})`);
+        }
+        const held = await db.query<{ lease_owner: string }>(`select lease_owner from stores where id = $1`, [store]);
+        assert.equal(held[0]!.lease_owner, 'A');
+      } finally {
+        open();
+        await a.stop();
+      }
+      assert.equal(conn.levels.get('ext-L1'), 3);
+
+      // A process that dies mid-push renews nothing: one lease later the store is B's.
+      await db.query(`update stores set lease_owner = 'dead', lease_until = $2::timestamptz where id = $1`, [store, at(clock, leaseMs)]);
+      await a.ingestEvents(sup, [{ id: evId(), sku: 'L1', location: 'main', kind: 'set', quantity: 8, occurredAt: at(clock) }]);
+      assert.equal(await b.dispatchOnce(), 0);
+      clock.advance(leaseMs + 1);
+      assert.equal(await b.dispatchOnce(), 1);
+      assert.equal(conn.levels.get('ext-L1'), 8);
+    } finally {
+      await close();
+    }
+  });
+}

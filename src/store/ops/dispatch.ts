@@ -102,6 +102,16 @@ export async function insertPushLog(
   }
 }
 
+/** Extends the leases this owner still holds (the heartbeat of a live process). Returns how many. */
+export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseUntil: string): Promise<number> {
+  if (storeIds.length === 0) return 0;
+  const rows = await db.query(
+    `update stores set lease_until = $3::timestamptz where id = any($2::text[]) and lease_owner = $1 returning 1`,
+    [owner, storeIds, leaseUntil],
+  );
+  return rows.length;
+}
+
 /** Ends a lease without touching failure state (nothing to do, or rate limited until `nextAt`). */
 export async function deferStore(db: Db, storeId: string, owner: string, nextAt: string | null): Promise<void> {
   await db.query(
