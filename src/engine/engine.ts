@@ -21,11 +21,14 @@ import { recomputeChunks } from './recompute.ts';
 import { retryTx } from './retry.ts';
 import type { Engine, EngineEvent, EngineOptions } from './types.ts';
 import { releaseAllLeases } from '../store/ops/leases.ts';
+import { vacuumChurningTables } from '../store/ops/vacuum.ts';
 import { getSku, storeSync } from './views.ts';
 
 const RECONCILE_EVERY_SWEEPS = 5;
 const PRUNE_EVERY_SWEEPS = 600;
 const PUSH_LAG_KEEP_MS = 86_400_000;
+/** PGlite has no autovacuum: the engine vacuums the churning tables this often (clock time). */
+const EMBEDDED_VACUUM_EVERY_MS = 300_000;
 
 export function createEngine(opts: EngineOptions): Engine {
   const listeners = new Map<EngineEvent, Set<(p: unknown) => void>>();
@@ -55,6 +58,7 @@ export function createEngine(opts: EngineOptions): Engine {
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | null = null;
   let sweeps = 0;
+  let lastVacuum = opts.clock.now();
   let unlisten: (() => Promise<void>) | undefined;
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => { background.add(p); void p.finally(() => background.delete(p)); };
@@ -93,6 +97,10 @@ export function createEngine(opts: EngineOptions): Engine {
         }
       }
       if (sweeps % PRUNE_EVERY_SWEEPS === 0) await prunePushLag(ctx.db, iso(ctx.clock.now() - PUSH_LAG_KEEP_MS));
+      if (opts.db.kind === 'pglite' && ctx.clock.now() - lastVacuum >= EMBEDDED_VACUUM_EVERY_MS) {
+        lastVacuum = ctx.clock.now();
+        await vacuumChurningTables(ctx.db);
+      }
     } catch (err) {
       if (running) log.warn({ err }, 'sweep failed');
     }
