@@ -40,6 +40,23 @@ export interface ComputeOptions {
 }
 
 /** Computes (without writing) every affected SKU's quantities and the desired value of each of its listings. */
+/** How long a supplier's measured sync delay is reused (clock time). */
+export const SYNC_DELAY_REUSE_MS = 60_000;
+const syncDelays = new Map<string, { at: number; ms: number }>();
+
+/**
+ * The worst store's p99 push lag over the last hour, which formula and table buffers size themselves by. It moves
+ * slowly but costs a scan of an hour of push lag (thousands of rows a second under load), so each supplier's
+ * figure is reused for a minute instead of being measured again by every recompute.
+ */
+async function recentSyncDelayMs(db: Db, supplierId: string, now: number): Promise<number> {
+  const known = syncDelays.get(supplierId);
+  if (known && now >= known.at && now - known.at < SYNC_DELAY_REUSE_MS) return known.ms;
+  const ms = await worstSyncDelayMs(db, supplierId, new Date(now - 3_600_000).toISOString());
+  syncDelays.set(supplierId, { at: now, ms });
+  return ms;
+}
+
 export async function computeAllocations(
   db: Db, supplierId: string, skus: readonly string[], now: number, opts: ComputeOptions = {},
 ): Promise<Allocations> {
@@ -57,9 +74,7 @@ export async function computeAllocations(
     const days = Math.min(VELOCITY_WINDOW_DAYS, Math.floor((today - Date.parse(s.first_day)) / DAY_MS) + 1);
     velocity.set(`${s.sku}\u0000${s.retailer_id}`, { v: s.units / Math.max(1, days), days });
   }
-  const syncDelaySeconds = book.needsSyncDelay
-    ? (await worstSyncDelayMs(db, supplierId, new Date(now - 3_600_000).toISOString())) / 1000
-    : 0;
+  const syncDelaySeconds = book.needsSyncDelay ? (await recentSyncDelayMs(db, supplierId, now)) / 1000 : 0;
 
   const retailersBySku = new Map<string, string[]>();
   for (const t of targets) {
