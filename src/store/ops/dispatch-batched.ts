@@ -60,11 +60,14 @@ export async function finishPushes(
 ): Promise<Map<string, number[]>> {
   const acks = pushes.flatMap((p) => p.acks).sort((x, y) => (x.listingId < y.listingId ? -1 : x.listingId > y.listingId ? 1 : 0));
   const rows = await db.query<{ store_id: string; lags: number[] }>(
-    `with conf as (
-       -- Driven by the acks in listing-id order, each row is found by its key and locked in that order.
+    `with locked as (select listing_id from desired where listing_id = any($1::text[]) order by listing_id for update),
+     conf as (
+       -- The rows are locked first, all in listing-id order (the one-time filter runs \`locked\` before the update
+       -- reads a row), so an ingest writing the same rows cannot deadlock with us whatever join the planner picks
+       -- here; the update itself then finds each row by its key.
        update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, attempts = 0, last_error = null
-       from (select id, q from unnest($1::text[], $2::int[]) u(id, q) order by id) u
-       where d.listing_id = u.id
+       from unnest($1::text[], $2::int[]) u(id, q)
+       where d.listing_id = u.id and (select count(*) from locked) >= 0
        returning d.store_id, case when d.desired = u.q then greatest(0, round(extract(epoch from ($3::timestamptz - d.desired_at)) * 1000))::int end as lag),
      lags as (select store_id, lag from conf where lag is not null),
      pl as (insert into push_lag (store_id, at, lag_ms) select store_id, $3::timestamptz, lag from lags returning store_id, lag_ms),
