@@ -4,6 +4,7 @@
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
  */
 import { claimStores, countDirtyByStore, deferStore, insertDrift, insertPushLog, recordItemFailures, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
+import { beat, forgetDispatcher } from '../store/ops/dispatchers.ts';
 import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
 import { Batcher } from './batcher.ts';
 import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
@@ -36,6 +37,8 @@ export class Dispatcher {
   /** Stores this process holds a lease on right now (both modes), renewed by the heartbeat. */
   private readonly held = new Set<string>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** The most stores this process leases at once: its even share among the live dispatchers. */
+  private share = Infinity;
   private claiming = false;
   private again = false;
   private stopped = true;
@@ -99,8 +102,15 @@ export class Dispatcher {
    * may take while the process lives.
    */
   async heartbeat(): Promise<void> {
-    if (this.held.size === 0) return;
-    await renewLeases(this.ctx.db, this.s.owner, [...this.held], iso(this.ctx.clock.now() + this.s.leaseMs));
+    const now = this.ctx.clock.now();
+    if (this.held.size > 0) await renewLeases(this.ctx.db, this.s.owner, [...this.held], iso(now + this.s.leaseMs));
+    // Each process holds at most its share of the stores at once, so under sustained traffic several processes
+    // take turns instead of the first one to wake claiming every store.
+    const { live, stores } = await beat(this.ctx.db, this.s.owner, iso(now), iso(now - this.s.leaseMs));
+    const share = Math.max(1, Math.ceil(stores / live));
+    const grew = share > this.share;
+    this.share = share;
+    if (grew) this.wake();
   }
 
   private async pushLoop(store: ClaimedStore, connector: Connector, first: DirtyRow[] | null): Promise<number> {
@@ -247,11 +257,11 @@ export class Dispatcher {
 
   start(): void {
     this.stopped = false;
-    this.heartbeatTimer = setInterval(() => {
-      this.heartbeat().catch((err) => { if (!this.stopped) this.ctx.log.warn({ err }, 'lease heartbeat failed'); });
-    }, Math.max(10, Math.floor(this.s.leaseMs / 3)));
+    const tick = () => this.heartbeat().catch((err) => { if (!this.stopped) this.ctx.log.warn({ err }, 'lease heartbeat failed'); });
+    this.heartbeatTimer = setInterval(tick, Math.max(10, Math.floor(this.s.leaseMs / 3)));
     this.heartbeatTimer.unref?.();
-    this.wake();
+    // The first claim waits for the first heartbeat, so it already knows this process's share.
+    void tick().finally(() => this.wake());
   }
 
   /** Background mode: claim into free slots now; each finished push wakes it again. */
@@ -263,7 +273,7 @@ export class Dispatcher {
       try {
         do {
           this.again = false;
-          const free = this.s.concurrency - this.inflight.size;
+          const free = Math.min(this.s.concurrency, this.share) - this.inflight.size;
           if (free <= 0 || this.stopped) break;
           const claimed = await this.claim(free);
           for (const { store, rows } of claimed) {
@@ -290,5 +300,6 @@ export class Dispatcher {
     // Pushes still running keep their leases renewed until they end.
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     clearInterval(this.heartbeatTimer);
+    await forgetDispatcher(this.ctx.db, this.s.owner).catch(() => {});
   }
 }
