@@ -3,7 +3,7 @@
  * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
  */
-import { claimStores, countDirtyByStore, deferStore, insertDrift, insertPushLog, recordItemFailures, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
+import { claimStores, countDirtyByStore, deferStore, insertDrift, recordItemFailures, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
 import { beat, forgetDispatcher } from '../store/ops/dispatchers.ts';
 import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
 import { Batcher } from './batcher.ts';
@@ -33,8 +33,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export class Dispatcher {
-  private readonly inflight = new Set<string>();
-  /** Stores this process holds a lease on right now (both modes), renewed by the heartbeat. */
+  /** Stores this process holds a lease on right now (both modes): renewed by the heartbeat, and its busy slots. */
   private readonly held = new Set<string>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   /** The most stores this process leases at once: its even share among the live dispatchers. */
@@ -76,15 +75,15 @@ export class Dispatcher {
    */
   async pushStore(store: ClaimedStore, first: DirtyRow[] | null = null): Promise<number> {
     const release = (fields: Partial<ReleaseFields>) => this.finish.add({ release: this.releaseFields(store.id, fields) });
-    let connector;
-    try {
-      connector = this.connectors.get(store);
-    } catch (err) {
-      await release({ failed: true, error: (err as Error).message }).catch(() => {});
-      return 0;
-    }
     this.held.add(store.id);
     try {
+      let connector;
+      try {
+        connector = this.connectors.get(store);
+      } catch (err) {
+        await release({ failed: true, error: (err as Error).message }).catch(() => {});
+        return 0;
+      }
       return await this.pushLoop(store, connector, first);
     } catch (err) {
       // A database error mid-push: end the lease as a failure so the store is retried after backoff, not
@@ -134,9 +133,16 @@ export class Dispatcher {
         else await deferStore(ctx.db, store.id, s.owner, null);
         return total;
       }
-      const sent = await this.send(store, connector, rows);
+      const sent = await this.send(connector, rows);
       if ('error' in sent) {
-        await this.finish.add({ release: this.releaseFields(store.id, { failed: true, pushed: total > 0, error: sent.error }) });
+        // The call failed as a whole: its push_log line and the end of the lease are one statement.
+        engineMetrics.pushes.inc({ result: 'error' });
+        const outcome: PushOutcome = {
+          supplierId: store.supplier_id, storeId: store.id, items: rows.length, ok: 0, failed: rows.length,
+          durationMs: sent.durationMs, error: sent.error, acks: [],
+        };
+        await this.finish.add({ outcome, release: this.releaseFields(store.id, { failed: true, pushed: total > 0, error: sent.error }) });
+        ctx.emit('pushed', { storeId: store.id, items: rows.length, ok: 0, failed: rows.length, error: sent.error, lagMs: [] });
         return total;
       }
       const { acks, fails } = sent;
@@ -181,12 +187,11 @@ export class Dispatcher {
     }
   }
 
-  /** One connector call with a timeout; each item sorted into acknowledged or failed. A call error is logged here. */
-  private async send(store: ClaimedStore, connector: Connector, rows: DirtyRow[]): Promise<
+  /** One connector call with a timeout; each item sorted into acknowledged or failed, or the call's error. */
+  private async send(connector: Connector, rows: DirtyRow[]): Promise<
     | { acks: { listingId: string; quantity: number }[]; fails: ItemFailure[]; retryAfterMs: number; durationMs: number }
-    | { error: string }
+    | { error: string; durationMs: number }
   > {
-    const { ctx, s } = this;
     const items: PushItem[] = rows.map((r) => ({
       listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
       quantity: r.desired, lastConfirmed: r.confirmed,
@@ -194,14 +199,9 @@ export class Dispatcher {
     const t0 = performance.now();
     let result: PushResult;
     try {
-      result = await withTimeout(connector.push(items), s.pushTimeoutMs);
+      result = await withTimeout(connector.push(items), this.s.pushTimeoutMs);
     } catch (err) {
-      const error = (err as Error).message ?? String(err);
-      engineMetrics.pushes.inc({ result: 'error' });
-      await insertPushLog(ctx.db, { supplierId: store.supplier_id, storeId: store.id, at: iso(ctx.clock.now()), items: items.length, ok: 0,
-        failed: items.length, durationMs: Math.round(performance.now() - t0), lags: [], error }).catch(() => {});
-      ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error, lagMs: [] });
-      return { error };
+      return { error: (err as Error).message ?? String(err), durationMs: Math.round(performance.now() - t0) };
     }
     const byId = new Map(rows.map((r) => [r.listing_id, r]));
     const acks: { listingId: string; quantity: number }[] = [];
@@ -273,14 +273,13 @@ export class Dispatcher {
       try {
         do {
           this.again = false;
-          const free = Math.min(this.s.concurrency, this.share) - this.inflight.size;
+          const free = Math.min(this.s.concurrency, this.share) - this.held.size;
           if (free <= 0 || this.stopped) break;
           const claimed = await this.claim(free);
           for (const { store, rows } of claimed) {
-            this.inflight.add(store.id);
             const job = this.pushStore(store, rows)
               .catch((err) => this.ctx.log.error({ err, storeId: store.id }, 'push crashed'))
-              .finally(() => { this.inflight.delete(store.id); this.pending.delete(job); this.wake(); });
+              .finally(() => { this.pending.delete(job); this.wake(); });
             this.pending.add(job);
           }
           if (claimed.length === free) this.again = true;

@@ -87,21 +87,6 @@ export async function insertDrift(
   );
 }
 
-export async function insertPushLog(
-  db: Db, r: { supplierId: string; storeId: string; at: string; items: number; ok: number; failed: number; durationMs: number; lags: number[]; error: string | null },
-): Promise<void> {
-  const sorted = [...r.lags].sort((a, b) => a - b);
-  await db.query(
-    `insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
-     values ($1, $2, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10)`,
-    [r.supplierId, r.storeId, r.at, r.items, r.ok, r.failed, r.durationMs,
-      sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null, sorted.length ? sorted[sorted.length - 1] : null, r.error],
-  );
-  if (sorted.length > 0) {
-    await db.query(`insert into push_lag (store_id, at, lag_ms) select $1, $2::timestamptz, l from unnest($3::int[]) l`, [r.storeId, r.at, r.lags]);
-  }
-}
-
 /** Extends the leases this owner still holds (the heartbeat of a live process). Returns how many. */
 export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseUntil: string): Promise<number> {
   if (storeIds.length === 0) return 0;
