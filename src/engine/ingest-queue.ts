@@ -5,7 +5,7 @@
  * statements, a commit) is shared by many calls instead of being paid by each, so throughput grows with the
  * load instead of collapsing under it. Each call still gets its own result, as if it had run alone.
  */
-import { applyIngest, prepareIngest, type IngestOutcome, type PreparedIngest } from './ingest.ts';
+import { applyIngest, prepareIngest, soleOutcome, type IngestOutcome, type PreparedIngest } from './ingest.ts';
 import { retryTx } from './retry.ts';
 import type { Ctx } from './context.ts';
 
@@ -28,7 +28,7 @@ export class IngestQueue {
   submit(supplierId: string, events: readonly unknown[]): Promise<IngestOutcome> {
     const prepared = prepareIngest(events);
     const arrivedAt = this.ctx.clock.now();
-    if (prepared.valid.length === 0) return applyIngest(this.ctx, supplierId, [prepared], arrivedAt).then(single);
+    if (prepared.valid.length === 0) return applyIngest(this.ctx, supplierId, [prepared], arrivedAt).then(soleOutcome);
     return new Promise<IngestOutcome>((resolve, reject) => {
       const list = this.waiting.get(supplierId) ?? [];
       list.push({ prepared, arrivedAt, resolve, reject });
@@ -66,12 +66,8 @@ export class IngestQueue {
       if (group.length === 1) { group[0]!.reject(err); return; }
       // One call's events may be what failed: apply each alone, so only that call sees the error.
       for (const w of group) {
-        await retryTx(() => applyIngest(this.ctx, supplierId, [w.prepared], w.arrivedAt)).then((o) => w.resolve(single(o)), w.reject);
+        await retryTx(() => applyIngest(this.ctx, supplierId, [w.prepared], w.arrivedAt)).then((o) => w.resolve(soleOutcome(o)), w.reject);
       }
     }
   }
-}
-
-function single(o: Awaited<ReturnType<typeof applyIngest>>): IngestOutcome {
-  return { result: o.results[0]!, changed: o.changed, skus: o.skus };
 }

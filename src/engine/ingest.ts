@@ -80,7 +80,11 @@ export function prepareIngest(events: readonly unknown[]): PreparedIngest {
 /** Ingests one call's events in one transaction (see applyIngest). */
 export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonly unknown[]): Promise<IngestOutcome> {
   const prepared = prepareIngest(events);
-  const out = await applyIngest(ctx, supplierId, [prepared], ctx.clock.now());
+  return soleOutcome(await applyIngest(ctx, supplierId, [prepared], ctx.clock.now()));
+}
+
+/** The outcome of an applyIngest call made for one call alone. */
+export function soleOutcome(out: { results: IngestResult[]; changed: DesiredWrite[]; skus: string[] }): IngestOutcome {
   return { result: out.results[0]!, changed: out.changed, skus: out.skus };
 }
 
