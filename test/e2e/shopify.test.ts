@@ -31,8 +31,6 @@ describe('e2e: Shopify stores through the server', () => {
     await ds?.close();
   });
 
-  const ordersOf = (shop: ShopifyShop) => shop.emu.control.orders() as { id: number; admin_graphql_api_id: string; cancelled_at: string | null }[];
-
   it('a stock event reaches every store', async () => {
     await setStock(ds, 'TEE-RED', 10);
     await setStock(ds, 'TEE-BLUE', 5);
