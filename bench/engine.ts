@@ -4,10 +4,10 @@
  * and on the Postgres server (DATABASE_URL), against a counting connector with zero latency. pgbench (simple
  * update, -N) on a scratch database is the ceiling the batched ingest is compared with.
  *
- *   node --import tsx bench/engine.ts [--quick] [--only pglite|postgres] [--lag-only]
+ *   node --import tsx bench/engine.ts [--quick] [--only pglite|postgres] [--lag-only] [--lag-seconds N]
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -37,8 +37,23 @@ registerConnector('test', (store) => ({
   rateLimit() { return { waitMs: 0 }; },
 } satisfies Connector));
 
-/** lagOnly: only the lag phases (for working on dispatch), no ingest rates, pgbench or RSS. */
-type EngineBenchOptions = BenchOptions & { lagOnly?: boolean };
+/**
+ * lagOnly: only the lag phases (for working on dispatch), no ingest rates, pgbench or RSS.
+ * lagSeconds: the measured window of each lag phase (default 3 quick, 5 full).
+ */
+type EngineBenchOptions = BenchOptions & { lagOnly?: boolean; lagSeconds?: number };
+
+/** Busy and total CPU time of the whole machine so far (ms, from /proc/stat; null off Linux). */
+function machineCpu(): { busy: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return { busy: (total - idle) * 10, total: total * 10 };
+  } catch {
+    return null;
+  }
+}
 
 interface Handle { db: Db; close(): Promise<void> }
 
@@ -103,10 +118,12 @@ const adjust = (sku: number, tag: string) => ({
  * backlog cannot drop its slowest items from the figures. Returns each acknowledged item's lag (ms, desired
  * written -> store ack) and how many changes the window produced.
  */
-async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: number, rate: number, seconds: number): Promise<{ lags: number[]; changes: number; drainMs: number }> {
+async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: number, rate: number, seconds: number): Promise<{ lags: number[]; changes: number; drainMs: number; cpu: string }> {
   const lags: number[] = [];
   const warm = 1000;
   const t0 = Date.now();
+  const cpu0: { machine?: { busy: number; total: number } | null; self?: NodeJS.CpuUsage } = {};
+  setTimeout(() => { cpu0.machine = machineCpu(); cpu0.self = process.cpuUsage(); }, warm).unref();
   let windowEnd = Infinity;
   const inWindow = (t: number) => t >= t0 + warm && t <= windowEnd;
   let changes = 0;
@@ -133,6 +150,14 @@ async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: numbe
   }
   await Promise.all(inflight);
   windowEnd = Date.now();
+  // How busy the machine was during the window: the cores it has are the ceiling every figure here runs into.
+  const m1 = machineCpu();
+  const self = process.cpuUsage(cpu0.self);
+  const m0 = cpu0.machine;
+  const span = windowEnd - t0 - warm;
+  const cpu = m0 && m1
+    ? `machine CPU busy ${((m1.busy - m0.busy) / span).toFixed(2)} of ${Math.round((m1.total - m0.total) / span)} cores, this process ${((self.user + self.system) / 1000 / span).toFixed(2)}`
+    : '';
   const drainStart = Date.now();
   for (;;) {
     const [row] = await db.query<{ n: number }>(`select count(*)::int as n from desired where supplier_id = $1 and confirmed is distinct from desired`, [supplierId]);
@@ -142,7 +167,7 @@ async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: numbe
   await sleep(50);
   offDesired();
   offPushed();
-  return { lags, changes, drainMs: Date.now() - drainStart };
+  return { lags, changes, drainMs: Date.now() - drainStart, cpu };
 }
 
 function pgbenchTps(seconds: number, log: (s: string) => void): number | null {
@@ -194,7 +219,7 @@ async function ingestRates(engine: Engine, supplierId: string, SKUS: number, opt
 
 async function benchDb(kind: 'pglite' | 'postgres', opts: EngineBenchOptions): Promise<BenchSection> {
   const SKUS = 10_000;
-  const lagSeconds = opts.quick ? 3 : 5;
+  const lagSeconds = opts.lagSeconds ?? (opts.quick ? 3 : 5);
   const measurements: Measurement[] = [];
   const notes: string[] = [];
   const baseline = kind === 'postgres' && !opts.lagOnly ? pgbenchTps(opts.quick ? 5 : 10, opts.log) : null;
@@ -226,11 +251,11 @@ async function benchDb(kind: 'pglite' | 'postgres', opts: EngineBenchOptions): P
       }
       opts.log(`${kind}: lag at ${n} stores, 200 events/s for ${lagSeconds} s`);
       await engine.start();
-      const { lags, changes, drainMs } = await steadyLag(engine, h.db, supplierId, SKUS, 200, lagSeconds);
+      const { lags, changes, drainMs, cpu } = await steadyLag(engine, h.db, supplierId, SKUS, 200, lagSeconds);
       await engine.stop();
       const s = summarize(lags);
       measurements.push({ name: `${kind}: event -> acknowledged lag, ${n} stores, 200 events/s`, unit: 'ms', median: s.p50, p90: s.p90, p99: s.p99, max: s.max, samples: s.n,
-        note: `${changes.toLocaleString('en')} desired changes in the window, ${s.n.toLocaleString('en')} acknowledged at their value; backlog drained ${drainMs} ms after the load stopped` });
+        note: `${changes.toLocaleString('en')} desired changes in the window, ${s.n.toLocaleString('en')} acknowledged at their value; backlog drained ${drainMs} ms after the load stopped${cpu ? `; ${cpu}` : ''}` });
     }
   } finally {
     await h.close();
@@ -319,7 +344,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
   const quick = process.argv.includes('--quick');
   const i = process.argv.indexOf('--only');
   const only = i > 0 ? (process.argv[i + 1]!.split(',') as ('pglite' | 'postgres')[]) : undefined;
-  const out = await run({ quick, lagOnly: process.argv.includes('--lag-only'), log: (l) => process.stderr.write(`${l}\n`), ...(only ? { only } : {}) });
+  const j = process.argv.indexOf('--lag-seconds');
+  const lagSeconds = j > 0 ? Number(process.argv[j + 1]) : undefined;
+  const out = await run({ quick, lagOnly: process.argv.includes('--lag-only'), ...(lagSeconds ? { lagSeconds } : {}), log: (l) => process.stderr.write(`${l}\n`), ...(only ? { only } : {}) });
   for (const s of out) {
     console.log(`\n## ${s.title}`);
     for (const m of s.measurements) {
