@@ -60,7 +60,8 @@ export class Dispatcher {
       const outcomes = items.flatMap((i) => (i.outcome ? [i.outcome] : []));
       const releases = items.flatMap((i) => (i.release ? [i.release] : []));
       const lags = await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), backoff, outcomes, releases));
-      return items.map((i) => (i.outcome ? lags.get(i.outcome.storeId) ?? [] : []));
+      let n = 0;
+      return items.map((i) => (i.outcome ? lags.get(n++) ?? [] : []));
     });
   }
 
@@ -134,12 +135,13 @@ export class Dispatcher {
         return total;
       }
       const sent = await this.send(connector, rows);
+      const ackedAt = iso(ctx.clock.now());
       if ('error' in sent) {
         // The call failed as a whole: its push_log line and the end of the lease are one statement.
         engineMetrics.pushes.inc({ result: 'error' });
         const outcome: PushOutcome = {
           supplierId: store.supplier_id, storeId: store.id, items: rows.length, ok: 0, failed: rows.length,
-          durationMs: sent.durationMs, error: sent.error, acks: [],
+          durationMs: sent.durationMs, error: sent.error, acks: [], ackedAt,
         };
         await this.finish.add({ outcome, release: this.releaseFields(store.id, { failed: true, pushed: total > 0, error: sent.error }) });
         ctx.emit('pushed', { storeId: store.id, items: rows.length, ok: 0, failed: rows.length, error: sent.error, lagMs: [] });
@@ -164,7 +166,7 @@ export class Dispatcher {
       const error = fails[0]?.error ?? null;
       const outcome: PushOutcome = {
         supplierId: store.supplier_id, storeId: store.id, items: rows.length, ok: acks.length, failed: fails.length,
-        durationMs: sent.durationMs, error, acks,
+        durationMs: sent.durationMs, error, acks, ackedAt,
       };
       const end = more ? undefined : this.releaseFields(store.id, {
         failed: allFailed, partial: partial || redrift, retryAfterMs: sent.retryAfterMs, pushed: total > 0, error: allFailed ? (error ?? 'failed') : null,

@@ -25,6 +25,8 @@ export async function loadDirtyMany(db: Db, stores: readonly { storeId: string; 
 export interface PushOutcome {
   supplierId: string; storeId: string; items: number; ok: number; failed: number; durationMs: number; error: string | null;
   acks: { listingId: string; quantity: number }[];
+  /** When the store answered (ISO): each acknowledged item's lag ends here, however long the confirmation waits. */
+  ackedAt: string;
 }
 
 export interface ReleaseFields {
@@ -43,9 +45,11 @@ export interface BackoffSettings { baseMs: number; capMs: number; circuitAfter: 
 /**
  * After pushes to several stores, one statement: acknowledged quantities become confirmed (rows taken in
  * listing-id order, the one lock order of `desired`), each acknowledged item whose desired is the value pushed
- * gets its lag (desired_at -> now) in push_lag, each push goes into push_log, and the stores in `releases` end
- * their leases with their next attempt scheduled. confirmed becomes what the store acknowledged, so a desired
- * that changed during the push stays dirty. Returns lags per store (ms).
+ * gets its lag (desired_at -> the push's ackedAt) in push_lag, each push goes into push_log, and the stores in
+ * `releases` end their leases with their next attempt scheduled. confirmed becomes what the store acknowledged,
+ * so a desired that changed during the push stays dirty. A listing acknowledged by two pushes in one call takes
+ * the later one (pushes are passed in the order they were made). Returns the lags of each push, by its index in
+ * `pushes` (ms).
  *
  * Backoff in SQL, like graphile-worker: next = now + least(cap, base * 2^failures) x jitter(0.5-1); after
  * `circuitAfter` consecutive failures the circuit opens for `cap`; after `unhealthyAfter` the store is
@@ -53,32 +57,33 @@ export interface BackoffSettings { baseMs: number; capMs: number; circuitAfter: 
  *
  * @example
  *   // confirm two acks of one store and end its lease as a success
- *   await finishPushes(db, owner, now, backoff, [{ storeId, acks: [...], ... }], [{ storeId, failed: false, pushed: true, ... }]);
+ *   await finishPushes(db, owner, now, backoff, [{ storeId, acks: [...], ackedAt, ... }], [{ storeId, failed: false, pushed: true, ... }]);
  */
 export async function finishPushes(
   db: Db, owner: string, at: string, b: BackoffSettings, pushes: readonly PushOutcome[], releases: readonly ReleaseFields[],
-): Promise<Map<string, number[]>> {
-  const acks = pushes.flatMap((p) => p.acks).sort((x, y) => (x.listingId < y.listingId ? -1 : x.listingId > y.listingId ? 1 : 0));
-  const rows = await db.query<{ store_id: string; lags: number[] }>(
+): Promise<Map<number, number[]>> {
+  const latest = new Map<string, { listingId: string; quantity: number; push: number; at: string }>();
+  pushes.forEach((p, i) => { for (const a of p.acks) latest.set(a.listingId, { ...a, push: i, at: p.ackedAt }); });
+  const acks = [...latest.values()].sort((x, y) => (x.listingId < y.listingId ? -1 : x.listingId > y.listingId ? 1 : 0));
+  const rows = await db.query<{ push: number; lags: number[] }>(
     `with locked as (select listing_id from desired where listing_id = any($1::text[]) order by listing_id for update),
      conf as (
        -- The rows are locked first, all in listing-id order (the one-time filter runs \`locked\` before the update
        -- reads a row), so an ingest writing the same rows cannot deadlock with us whatever join the planner picks
        -- here; the update itself then finds each row by its key.
        update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, attempts = 0, last_error = null
-       from unnest($1::text[], $2::int[]) u(id, q)
+       from unnest($1::text[], $2::int[], $23::int[], $24::timestamptz[]) u(id, q, push, acked)
        where d.listing_id = u.id and (select count(*) from locked) >= 0
-       returning d.store_id, case when d.desired = u.q then greatest(0, round(extract(epoch from ($3::timestamptz - d.desired_at)) * 1000))::int end as lag),
-     lags as (select store_id, lag from conf where lag is not null),
-     pl as (insert into push_lag (store_id, at, lag_ms) select store_id, $3::timestamptz, lag from lags returning store_id, lag_ms),
+       returning u.push, d.store_id, case when d.desired = u.q then greatest(0, round(extract(epoch from (u.acked - d.desired_at)) * 1000))::int end as lag),
+     lags as (select push, store_id, lag from conf where lag is not null),
+     pl as (insert into push_lag (store_id, at, lag_ms) select store_id, $3::timestamptz, lag from lags),
+     per as (select push, percentile_disc(0.5) within group (order by lag) as p50, max(lag) as mx from lags group by push),
      log as (
        insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
-       select r.sup, r.sid, $3::timestamptz, r.items, r.ok, r.failed, r.dur,
-              (select percentile_disc(0.5) within group (order by lag) from lags where lags.store_id = r.sid),
-              (select max(lag) from lags where lags.store_id = r.sid), r.err
-       from unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::text[]) r(sup, sid, items, ok, failed, dur, err)
-       where r.items > 0
-       returning 1),
+       select r.sup, r.sid, $3::timestamptz, r.items, r.ok, r.failed, r.dur, per.p50, per.mx, r.err
+       from unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::text[]) with ordinality r(sup, sid, items, ok, failed, dur, err, n)
+       left join per on per.push = r.n - 1
+       where r.items > 0),
      rel as (
        update stores s set
          lease_owner = null, lease_until = null,
@@ -96,15 +101,15 @@ export async function finishPushes(
          last_push_at = case when r.pushed then $3::timestamptz else s.last_push_at end,
          last_error = r.error
        from unnest($17::text[], $18::bool[], $19::bool[], $20::int[], $21::bool[], $22::text[]) r(sid, failed, partial, retry_after, pushed, error)
-       where s.id = r.sid and s.lease_owner = $11
-       returning 1)
-     select store_id, array_agg(lag_ms) as lags from pl group by store_id`,
+       where s.id = r.sid and s.lease_owner = $11)
+     select push, array_agg(lag) as lags from lags group by push`,
     [acks.map((a) => a.listingId), acks.map((a) => a.quantity), at,
       pushes.map((p) => p.supplierId), pushes.map((p) => p.storeId), pushes.map((p) => p.items), pushes.map((p) => p.ok),
       pushes.map((p) => p.failed), pushes.map((p) => p.durationMs), pushes.map((p) => p.error),
       owner, b.baseMs, b.capMs, b.circuitAfter, b.unhealthyAfter, b.unhealthyRetryMs,
       releases.map((r) => r.storeId), releases.map((r) => r.failed), releases.map((r) => r.partial),
-      releases.map((r) => Math.round(r.retryAfterMs)), releases.map((r) => r.pushed), releases.map((r) => r.error)],
+      releases.map((r) => Math.round(r.retryAfterMs)), releases.map((r) => r.pushed), releases.map((r) => r.error),
+      acks.map((a) => a.push), acks.map((a) => a.at)],
   );
-  return new Map(rows.map((r) => [r.store_id, r.lags]));
+  return new Map(rows.map((r) => [r.push, r.lags]));
 }
