@@ -241,8 +241,8 @@ async function benchDb(kind: 'pglite' | 'postgres', opts: EngineBenchOptions): P
         opts.log(`${kind}: listing the 10k SKUs on 45 more stores`);
         await addListings(h.db, supplierId, storeIds.slice(5));
         // Start converged: the new rows get the current value (no rules: every store shows the whole pool).
-        await h.db.query(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, confirmed, confirmed_at)
-          select l.id, l.supplier_id, l.store_id, l.sku, d.desired, now(), d.desired, now() from listings l
+        await h.db.query(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, confirmed, confirmed_at, external_id, external_location_id)
+          select l.id, l.supplier_id, l.store_id, l.sku, d.desired, now(), d.desired, now(), l.external_id, l.external_location_id from listings l
           join desired d on d.store_id = $2 and d.sku = l.sku where l.supplier_id = $1 and l.store_id <> all($3::text[])`,
           [supplierId, storeIds[0], storeIds.slice(0, 5)]);
         // Bulk-loaded tables: vacuum and refresh statistics as autovacuum would shortly after such a load, so

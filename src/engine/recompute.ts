@@ -104,7 +104,10 @@ export async function computeAllocations(
   for (const t of targets) {
     const a = out.get(t.sku);
     if (!a) continue;
-    desired.push({ listingId: t.listing_id, storeId: t.store_id, sku: t.sku, desired: Math.max(0, a.result.shown[t.retailer_id] ?? 0) });
+    desired.push({
+      listingId: t.listing_id, storeId: t.store_id, sku: t.sku, externalId: t.external_id, externalLocationId: t.external_location_id,
+      desired: Math.max(0, a.result.shown[t.retailer_id] ?? 0),
+    });
   }
   return { skus: out, targets, desired };
 }

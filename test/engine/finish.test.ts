@@ -18,7 +18,7 @@ for (const v of variants) {
       const storeId = await addStore(db, supplierId, await addRetailer(db, supplierId));
       await addListings(db, supplierId, storeId, ['A', 'B']);
       const [a, b] = [`${storeId}:A`, `${storeId}:B`];
-      await db.query(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at) values ($1, $3, $4, 'A', 7, $5), ($2, $3, $4, 'B', 3, $5)`,
+      await db.query(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, external_id) values ($1, $3, $4, 'A', 7, $5, 'ext-A'), ($2, $3, $4, 'B', 3, $5, 'ext-B')`,
         [a, b, supplierId, storeId, at(0)]);
       const push = (acks: PushOutcome['acks'], ackedAt: string): PushOutcome =>
         ({ supplierId, storeId, items: acks.length, ok: acks.length, failed: 0, durationMs: 1, error: null, acks, ackedAt });

@@ -42,8 +42,8 @@ export async function seed(db: Db): Promise<Seeded> {
     for (const sku of ['TEE-M', 'TEE-L']) {
       const id = `${store}_${sku}`;
       await q(`insert into listings (id, supplier_id, store_id, sku, external_id, created_at) values ($1, 'sup1', $2, $3, $1, $4)`, [id, store, sku, at]);
-      await q(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, confirmed, confirmed_at)
-               values ($1, 'sup1', $2, $3, 20, $4, 20, $4)`, [id, store, sku, at]);
+      await q(`insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, confirmed, confirmed_at, external_id)
+               values ($1, 'sup1', $2, $3, 20, $4, 20, $4, $1)`, [id, store, sku, at]);
     }
   }
   for (let i = 0; i < 30; i++) {

@@ -6,7 +6,7 @@ export interface RetailerRuleRow {
   floor: number | null; ceiling: number | null; tier: number | null; excluded: boolean | null;
 }
 export interface SkuStateRow { sku: string; category: string | null; name: string | null; listed: boolean; on_hand: number; committed: number; held: number }
-export interface ListingTargetRow { listing_id: string; store_id: string; retailer_id: string; sku: string }
+export interface ListingTargetRow { listing_id: string; store_id: string; retailer_id: string; sku: string; external_id: string; external_location_id: string | null }
 
 /** Both rule tables of a supplier in one round trip. */
 export async function loadAllRules(db: Db, supplierId: string): Promise<{ rules: RuleRow[]; retailerRules: RetailerRuleRow[] }> {
@@ -31,7 +31,7 @@ export async function loadSkuStates(db: Db, supplierId: string, skus: readonly s
 export async function loadListingTargets(db: Db, supplierId: string, skus: readonly string[]): Promise<ListingTargetRow[]> {
   if (skus.length === 0) return [];
   return db.query<ListingTargetRow>(
-    `select l.id as listing_id, l.store_id, s.retailer_id, l.sku from listings l join stores s on s.id = l.store_id
+    `select l.id as listing_id, l.store_id, s.retailer_id, l.sku, l.external_id, l.external_location_id from listings l join stores s on s.id = l.store_id
      where l.supplier_id = $1 and l.sku = any($2::text[]) order by l.id`,
     [supplierId, skus],
   );

@@ -1,6 +1,7 @@
 import type { Db } from '../types.ts';
 
-export interface DesiredWrite { listingId: string; storeId: string; sku: string; desired: number }
+/** A listing's desired quantity, with the store item it goes to (copied from the listing, which never changes). */
+export interface DesiredWrite { listingId: string; storeId: string; sku: string; externalId: string; externalLocationId: string | null; desired: number }
 
 export const DESIRED_CHANNEL = 'dropsync_desired';
 
@@ -12,18 +13,22 @@ export async function writeDesired(db: Db, supplierId: string, rows: readonly De
   if (rows.length === 0) return [];
   // Rows are written in listing-id order (the one lock order of `desired`), and the NOTIFY rides in the same
   // statement: one round trip. The scalar subquery runs once, and only when some row changed.
-  const changed = await db.query<{ listing_id: string; store_id: string; sku: string; desired: number }>(
+  const changed = await db.query<{ listing_id: string; store_id: string; sku: string; desired: number; external_id: string; external_location_id: string | null }>(
     `with changed as (
-       insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at)
-       select u.l, $1, u.s, u.k, u.q, $6::timestamptz from unnest($2::text[], $3::text[], $4::text[], $5::int[]) u(l, s, k, q) order by u.l
+       insert into desired (listing_id, supplier_id, store_id, sku, desired, desired_at, external_id, external_location_id)
+       select u.l, $1, u.s, u.k, u.q, $6::timestamptz, u.e, u.el
+       from unnest($2::text[], $3::text[], $4::text[], $5::int[], $8::text[], $9::text[]) u(l, s, k, q, e, el) order by u.l
        on conflict (listing_id) do update set desired = excluded.desired, desired_at = excluded.desired_at
        where desired.desired is distinct from excluded.desired
-       returning listing_id, store_id, sku, desired),
+       returning listing_id, store_id, sku, desired, external_id, external_location_id),
      notified as (select count(pg_notify($7, s)) as n from (select distinct store_id as s from changed) x)
-     select c.listing_id, c.store_id, c.sku, c.desired from changed c, notified`,
-    [supplierId, rows.map((r) => r.listingId), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.map((r) => r.desired), at, DESIRED_CHANNEL],
+     select c.listing_id, c.store_id, c.sku, c.desired, c.external_id, c.external_location_id from changed c, notified`,
+    [supplierId, rows.map((r) => r.listingId), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.map((r) => r.desired), at, DESIRED_CHANNEL,
+      rows.map((r) => r.externalId), rows.map((r) => r.externalLocationId)],
   );
-  return changed.map((r) => ({ listingId: r.listing_id, storeId: r.store_id, sku: r.sku, desired: r.desired }));
+  return changed.map((r) => ({
+    listingId: r.listing_id, storeId: r.store_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id, desired: r.desired,
+  }));
 }
 
 /** Wakes the dispatchers of these stores (after rows were made dirty by drift). */

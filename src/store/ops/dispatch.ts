@@ -28,14 +28,13 @@ export async function claimStores(
          for update skip locked)
        returning s.id, s.supplier_id, s.platform, s.config, s.credentials, s.failures, s.last_push_at)
      select c.id, c.supplier_id, c.platform, c.config, c.credentials, c.failures,
-            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, l.external_id, l.external_location_id
+            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id
      from claimed c
      left join lateral (
-       select listing_id, sku, desired, confirmed, desired_at from desired
+       select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id from desired
        where store_id = c.id and confirmed is distinct from desired
        order by desired_at desc, listing_id
        limit coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)) d on true
-     left join listings l on l.id = d.listing_id
      order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
     [owner, now, leaseUntil, limit, defaultRows, [...rows.keys()], [...rows.values()]],
   );
