@@ -40,6 +40,15 @@ export class Dispatcher {
   private share = Infinity;
   private claiming = false;
   private again = false;
+  /**
+   * Stores known to have new work, so a claim looks only at them: a change to a store this process is pushing
+   * waits here until the push ends instead of costing a claim that finds nothing. `dueAll`: look at every store
+   * (the sweep, and changes whose stores are not known).
+   */
+  private readonly due = new Map<string, number>();
+  private dueAll = true;
+  /** Numbers each notification, so a claim forgets only what it saw, never a change that arrived during it. */
+  private dueSeq = 0;
   private stopped = true;
   private pending = new Set<Promise<unknown>>();
   /** Each store's batch size, learnt from its connector, so a claim reads the right number of rows. */
@@ -231,9 +240,9 @@ export class Dispatcher {
     }));
   }
 
-  private async claim(limit: number): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
+  private async claim(limit: number, only: readonly string[] | null = null): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
     const now = this.ctx.clock.now();
-    return claimStores(this.ctx.db, this.s.owner, iso(now), iso(now + this.s.leaseMs), limit, DEFAULT_BATCH, this.batchOf);
+    return claimStores(this.ctx.db, this.s.owner, iso(now), iso(now + this.s.leaseMs), limit, DEFAULT_BATCH, this.batchOf, only);
   }
 
   /** Refreshes the queue-depth gauge of every store this process has pushed (one grouped count). */
@@ -266,8 +275,27 @@ export class Dispatcher {
     void tick().finally(() => this.wake());
   }
 
-  /** Background mode: claim into free slots now; each finished push wakes it again. */
+  /**
+   * Stores whose desired rows changed (this process's commits, or NOTIFY): claimed now unless this process is
+   * pushing them already, in which case they are looked at again when that push ends.
+   */
+  notify(storeIds: Iterable<string>): void {
+    let claimable = false;
+    for (const id of storeIds) {
+      this.due.set(id, ++this.dueSeq);
+      if (!this.held.has(id)) claimable = true;
+    }
+    if (claimable) this.claimDue();
+  }
+
+  /** Background mode: claim into free slots now, looking at every store. */
   wake(): void {
+    this.dueAll = true;
+    this.claimDue();
+  }
+
+  /** Claims the due stores (or all, see `dueAll`) into free slots; each finished push looks at its store again. */
+  private claimDue(): void {
     if (this.stopped) return;
     if (this.claiming) { this.again = true; return; }
     this.claiming = true;
@@ -277,14 +305,28 @@ export class Dispatcher {
           this.again = false;
           const free = Math.min(this.s.concurrency, this.share) - this.held.size;
           if (free <= 0 || this.stopped) break;
-          const claimed = await this.claim(free);
+          const all = this.dueAll;
+          const seen = new Map([...this.due].filter(([id]) => !this.held.has(id)));
+          if (!all && seen.size === 0) break;
+          this.dueAll = false;
+          const claimed = await this.claim(free, all ? null : [...seen.keys()]);
+          const forget = (id: string) => { if (this.due.get(id) === seen.get(id)) this.due.delete(id); };
+          if (claimed.length === free) {
+            // Slots ran out first: whatever was not claimed is still due.
+            this.again = true;
+            if (all) this.dueAll = true;
+            for (const { store } of claimed) forget(store.id);
+          } else {
+            // The rest had nothing to push, or another process holds them (its own notification covers them).
+            for (const id of seen.keys()) forget(id);
+          }
           for (const { store, rows } of claimed) {
             const job = this.pushStore(store, rows)
+              .then((pushed) => { if (pushed > 0) this.due.set(store.id, ++this.dueSeq); })
               .catch((err) => this.ctx.log.error({ err, storeId: store.id }, 'push crashed'))
-              .finally(() => { this.pending.delete(job); this.wake(); });
+              .finally(() => { this.pending.delete(job); this.claimDue(); });
             this.pending.add(job);
           }
-          if (claimed.length === free) this.again = true;
         } while (this.again && !this.stopped);
       } catch (err) {
         if (!this.stopped) this.ctx.log.error({ err }, 'dispatch claim failed');

@@ -66,8 +66,9 @@ export function createEngine(opts: EngineOptions): Engine {
   const afterDesired = (supplierId: string, changed: DesiredWrite[]) => {
     if (changed.length === 0) return;
     ctx.emit('desired', { supplierId, changes: changed });
-    // On PGlite the NOTIFY arrives too; waking directly is cheaper and also covers a server without a listener yet.
-    if (running) dispatcher.wake();
+    // The NOTIFY arrives too; telling the dispatcher directly is sooner and also covers a server without a
+    // listener yet.
+    if (running) dispatcher.notify(new Set(changed.map((c) => c.storeId)));
   };
   const afterOrder = (source: string, out: SubmitOutcome) => {
     const supplierId = out.supplierId;
@@ -181,7 +182,8 @@ export function createEngine(opts: EngineOptions): Engine {
         const released = await releaseAllLeases(opts.db);
         if (released > 0) log.info({ released }, 'released store leases left by a previous run');
       }
-      unlisten = await opts.db.listen(DESIRED_CHANNEL, () => dispatcher.wake());
+      // Each notification names a store whose desired rows changed (orders, drift, another process's events).
+      unlisten = await opts.db.listen(DESIRED_CHANNEL, (storeId) => (storeId ? dispatcher.notify([storeId]) : dispatcher.wake()));
       dispatcher.start();
       const period = opts.sweepMs ?? 1000;
       sweepTimer = setInterval(() => {

@@ -12,13 +12,14 @@ export interface ClaimedStore {
  */
 export async function claimStores(
   db: Db, owner: string, now: string, leaseUntil: string, limit: number, defaultRows: number, rows: ReadonlyMap<string, number> = new Map(),
+  only: readonly string[] | null = null,
 ): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
   const found = await db.query<ClaimedStore & { listing_id: string | null } & Omit<DirtyRow, 'listing_id'>>(
     `with claimed as (
        update stores s set lease_owner = $1, lease_until = $3::timestamptz
        where s.id in (
          select st.id from stores st
-         where not st.paused
+         where not st.paused and ($8::text[] is null or st.id = any($8::text[]))
            and (st.lease_until is null or st.lease_until < $2::timestamptz)
            and (st.next_attempt_at is null or st.next_attempt_at <= $2::timestamptz)
            and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired)
@@ -36,7 +37,7 @@ export async function claimStores(
        order by desired_at desc, listing_id
        limit coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)) d on true
      order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
-    [owner, now, leaseUntil, limit, defaultRows, [...rows.keys()], [...rows.values()]],
+    [owner, now, leaseUntil, limit, defaultRows, [...rows.keys()], [...rows.values()], only],
   );
   const out = new Map<string, { store: ClaimedStore; rows: DirtyRow[] }>();
   for (const r of found) {
