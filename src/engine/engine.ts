@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { listSkuCodes } from '../store/ops/allocation-inputs.ts';
-import { DESIRED_CHANNEL, type DesiredWrite } from '../store/ops/desired.ts';
+import { DESIRED_CHANNEL, parseDesiredPayload, type DesiredWrite } from '../store/ops/desired.ts';
 import { claimReconcileDue, prunePushLag, recordDelivery } from '../store/ops/stores.ts';
 import { compensatePending } from './compensate.ts';
 import { ConnectorCache, plainCredentials } from './connectors.ts';
@@ -182,8 +182,12 @@ export function createEngine(opts: EngineOptions): Engine {
         const released = await releaseAllLeases(opts.db);
         if (released > 0) log.info({ released }, 'released store leases left by a previous run');
       }
-      // Each notification names a store whose desired rows changed (orders, drift, another process's events).
-      unlisten = await opts.db.listen(DESIRED_CHANNEL, (storeId) => (storeId ? dispatcher.notify([storeId]) : dispatcher.wake()));
+      // Each notification names the stores whose desired rows changed (orders, drift, another process's events).
+      unlisten = await opts.db.listen(DESIRED_CHANNEL, (payload) => {
+        const ids = parseDesiredPayload(payload);
+        if (ids) dispatcher.notify(ids);
+        else dispatcher.wake();
+      });
       dispatcher.start();
       const period = opts.sweepMs ?? 1000;
       sweepTimer = setInterval(() => {

@@ -6,6 +6,16 @@ export interface DesiredWrite { listingId: string; storeId: string; sku: string;
 export const DESIRED_CHANNEL = 'dropsync_desired';
 
 /**
+ * NOTIFY payload: the changed stores' ids, comma-separated, one notification per statement (one per store cost
+ * the listener 50 messages per event at 50 stores). Past Postgres's 8,000-byte payload limit it is empty, which
+ * means "look at every store". `parseDesiredPayload` reads it back: null for every store.
+ */
+const PAYLOAD_MAX = 7900;
+export function parseDesiredPayload(payload: string): string[] | null {
+  return payload === '' ? null : payload.split(',');
+}
+
+/**
  * Writes desired quantities, changing only rows whose value differs (one statement), and NOTIFYs the stores
  * whose rows changed; the notification is delivered on commit. Returns the rows that changed.
  */
@@ -21,7 +31,9 @@ export async function writeDesired(db: Db, supplierId: string, rows: readonly De
        on conflict (listing_id) do update set desired = excluded.desired, desired_at = excluded.desired_at
        where desired.desired is distinct from excluded.desired
        returning listing_id, store_id, sku, desired, external_id, external_location_id),
-     notified as (select count(pg_notify($7, s)) as n from (select distinct store_id as s from changed) x)
+     notified as (
+       select count(pg_notify($7, case when length(s) <= ${PAYLOAD_MAX} then s else '' end)) as n
+       from (select string_agg(distinct store_id, ',') as s from changed) x where s is not null)
      select c.listing_id, c.store_id, c.sku, c.desired, c.external_id, c.external_location_id from changed c, notified`,
     [supplierId, rows.map((r) => r.listingId), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.map((r) => r.desired), at, DESIRED_CHANNEL,
       rows.map((r) => r.externalId), rows.map((r) => r.externalLocationId)],
@@ -33,7 +45,8 @@ export async function writeDesired(db: Db, supplierId: string, rows: readonly De
 
 /** Wakes the dispatchers of these stores (after rows were made dirty by drift). */
 export async function notifyStores(db: Db, storeIds: readonly string[]): Promise<void> {
-  if (storeIds.length > 0) await db.query(`select pg_notify($1, s) from unnest($2::text[]) s`, [DESIRED_CHANNEL, [...new Set(storeIds)]]);
+  const ids = [...new Set(storeIds)].join(',');
+  if (ids) await db.query(`select pg_notify($1, $2)`, [DESIRED_CHANNEL, ids.length <= PAYLOAD_MAX ? ids : '']);
 }
 
 /**

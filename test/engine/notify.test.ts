@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DESIRED_CHANNEL, parseDesiredPayload, writeDesired } from '../../src/store/ops/desired.ts';
+import { createSupplier } from '../../src/engine/index.ts';
+import { addListings, addRetailer, addStore, FakeClock, serverReachable, SKIP_SERVER, variants } from './helpers.ts';
+
+// One notification per write names every store it changed (one per store cost the listener fifty messages per
+// event at fifty stores); a write that changes nothing notifies nobody.
+for (const v of variants) {
+  test(`a desired write sends one notification naming its stores (${v.name})`, async (t) => {
+    if (v.name === 'postgres' && !(await serverReachable())) return t.skip(SKIP_SERVER);
+    const { db, close } = await v.open();
+    try {
+      const sup = await createSupplier(db, new FakeClock(), { name: 's' });
+      const stores = [await addStore(db, sup, await addRetailer(db, sup)), await addStore(db, sup, await addRetailer(db, sup))];
+      for (const s of stores) await addListings(db, sup, s, ['A', 'B']);
+      const got: string[] = [];
+      const off = await db.listen(DESIRED_CHANNEL, (p) => got.push(p));
+      const rows = stores.flatMap((s) => ['A', 'B'].map((sku) => ({ listingId: `${s}:${sku}`, storeId: s, sku, externalId: `ext-${sku}`, externalLocationId: null, desired: 5 })));
+      const wait = async (n: number) => { for (let i = 0; i < 50 && got.length < n; i++) await new Promise((r) => setTimeout(r, 20)); };
+      await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString()));
+      await wait(1);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(got.length, 1);
+      assert.deepEqual(parseDesiredPayload(got[0]!)?.sort(), [...stores].sort());
+      await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString()));
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(got.length, 1, 'unchanged values: no notification');
+      assert.equal(parseDesiredPayload(''), null, 'an empty payload means every store');
+      await off();
+    } finally {
+      await close();
+    }
+  });
+}
