@@ -39,7 +39,6 @@ export interface ComputeOptions {
   withVelocity?: boolean;
 }
 
-/** Computes (without writing) every affected SKU's quantities and the desired value of each of its listings. */
 /** How long a supplier's measured sync delay is reused (clock time). */
 export const SYNC_DELAY_REUSE_MS = 60_000;
 const syncDelays = new Map<string, { at: number; ms: number }>();
@@ -57,6 +56,7 @@ async function recentSyncDelayMs(db: Db, supplierId: string, now: number): Promi
   return ms;
 }
 
+/** Computes (without writing) every affected SKU's quantities and the desired value of each of its listings. */
 export async function computeAllocations(
   db: Db, supplierId: string, skus: readonly string[], now: number, opts: ComputeOptions = {},
 ): Promise<Allocations> {
