@@ -3,16 +3,14 @@
  * gathers the calls made in one tick and runs each kind as one statement (see engine/batcher.ts).
  */
 import type { Db } from '../types.ts';
-import type { DirtyRow } from './dispatch.ts';
+import { dirtyRowsOf, type DirtyRow } from './dispatch.ts';
 
 /** Dirty rows of several stores, each newest desired first and at most its own limit. */
 export async function loadDirtyMany(db: Db, stores: readonly { storeId: string; limit: number }[]): Promise<Map<string, DirtyRow[]>> {
   const rows = await db.query<DirtyRow & { store_id: string }>(
     `select s.sid as store_id, d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id
      from unnest($1::text[], $2::int[]) s(sid, lim)
-     cross join lateral (
-       select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id from desired
-       where store_id = s.sid and confirmed is distinct from desired order by desired_at desc, listing_id limit s.lim) d`,
+     cross join lateral (${dirtyRowsOf('s.sid', 's.lim')}) d`,
     [stores.map((s) => s.storeId), stores.map((s) => s.limit)],
   );
   const out = new Map<string, DirtyRow[]>(stores.map((s) => [s.storeId, []]));

@@ -31,11 +31,7 @@ export async function claimStores(
      select c.id, c.supplier_id, c.platform, c.config, c.credentials, c.failures,
             d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id
      from claimed c
-     left join lateral (
-       select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id from desired
-       where store_id = c.id and confirmed is distinct from desired
-       order by desired_at desc, listing_id
-       limit coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)) d on true
+     left join lateral (${dirtyRowsOf('c.id', 'coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)')}) d on true
      order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
     [owner, now, leaseUntil, limit, defaultRows, [...rows.keys()], [...rows.values()], only],
   );
@@ -48,6 +44,15 @@ export async function claimStores(
     }
   }
   return [...out.values()];
+}
+
+/**
+ * SQL for one store's dirty rows, newest desired first, at most `limit` (both SQL expressions), as a lateral
+ * subquery of the claim and of loadDirtyMany; it reads from the top of the `desired_dirty_newest` index.
+ */
+export function dirtyRowsOf(storeId: string, limit: string): string {
+  return `select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id from desired
+       where store_id = ${storeId} and confirmed is distinct from desired order by desired_at desc, listing_id limit ${limit}`;
 }
 
 /** One dirty row as a push carries it (loaded set-wise by loadDirtyMany in dispatch-batched.ts). */
