@@ -55,6 +55,25 @@ function machineCpu(): { busy: number; total: number } | null {
   }
 }
 
+/**
+ * Starts measuring CPU `afterMs` from now; the returned function says how busy the machine and this process were
+ * between then and the call, in cores ('' off Linux). The cores a machine has are the ceiling every figure here
+ * runs into.
+ */
+function cpuMeter(afterMs: number): () => string {
+  let start: { machine: { busy: number; total: number } | null; self: NodeJS.CpuUsage; at: number } | null = null;
+  setTimeout(() => { start = { machine: machineCpu(), self: process.cpuUsage(), at: Date.now() }; }, afterMs).unref();
+  return () => {
+    const s = start as typeof start;
+    const m1 = machineCpu();
+    if (!s?.machine || !m1) return '';
+    const span = Date.now() - s.at;
+    const self = process.cpuUsage(s.self);
+    return `machine CPU busy ${((m1.busy - s.machine.busy) / span).toFixed(2)} of ${Math.round((m1.total - s.machine.total) / span)} cores, ` +
+      `this process ${((self.user + self.system) / 1000 / span).toFixed(2)}`;
+  };
+}
+
 interface Handle { db: Db; close(): Promise<void> }
 
 async function open(kind: 'pglite' | 'postgres', dataDir?: string): Promise<Handle> {
@@ -122,8 +141,7 @@ async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: numbe
   const lags: number[] = [];
   const warm = 1000;
   const t0 = Date.now();
-  const cpu0: { machine?: { busy: number; total: number } | null; self?: NodeJS.CpuUsage } = {};
-  setTimeout(() => { cpu0.machine = machineCpu(); cpu0.self = process.cpuUsage(); }, warm).unref();
+  const cpuSince = cpuMeter(warm);
   let windowEnd = Infinity;
   const inWindow = (t: number) => t >= t0 + warm && t <= windowEnd;
   let changes = 0;
@@ -150,14 +168,7 @@ async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: numbe
   }
   await Promise.all(inflight);
   windowEnd = Date.now();
-  // How busy the machine was during the window: the cores it has are the ceiling every figure here runs into.
-  const m1 = machineCpu();
-  const self = process.cpuUsage(cpu0.self);
-  const m0 = cpu0.machine;
-  const span = windowEnd - t0 - warm;
-  const cpu = m0 && m1
-    ? `machine CPU busy ${((m1.busy - m0.busy) / span).toFixed(2)} of ${Math.round((m1.total - m0.total) / span)} cores, this process ${((self.user + self.system) / 1000 / span).toFixed(2)}`
-    : '';
+  const cpu = cpuSince();
   const drainStart = Date.now();
   for (;;) {
     const [row] = await db.query<{ n: number }>(`select count(*)::int as n from desired where supplier_id = $1 and confirmed is distinct from desired`, [supplierId]);
