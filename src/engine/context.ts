@@ -9,6 +9,8 @@ export interface Ctx {
   log: Logger;
   newId(prefix: string): string;
   emit(event: EngineEvent, payload: unknown): void;
+  /** This process's id, named in the notifications of its desired writes so it can skip its own. */
+  origin: string;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -2,22 +2,35 @@
  * Per-store dispatch (SPEC section 8): claim due stores with a lease, push their dirty rows newest first in
  * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
  * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
+ *
+ * In the background a store's run outlives its backlog: it keeps the lease for `warmMs` after its last push, and
+ * this process's own commits are handed to it in memory (`handoff`), pushed at once and confirmed behind the
+ * push, so a change reaches the store without a notification, a claim or a read. The table stays the truth:
+ * notifications from other processes, the sweep and every failure go back to it.
  */
 import { claimStores, countDirtyByStore, deferStore, insertDrift, recordItemFailures, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
 import { beat, forgetDispatcher } from '../store/ops/dispatchers.ts';
 import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
-import { Batcher } from './batcher.ts';
+import { Batcher, SerialBatcher } from './batcher.ts';
 import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
-import { lockDesiredRows } from '../store/ops/desired.ts';
+import { lockDesiredRows, type DesiredChange } from '../store/ops/desired.ts';
 import { retryTx } from './retry.ts';
 import { iso, type Ctx } from './context.ts';
 import { engineMetrics } from './metrics.ts';
+import { itemFromChange, itemFromRow, StoreRun, type RunItem } from './store-run.ts';
 
 export interface DispatchSettings {
   owner: string; leaseMs: number; pushTimeoutMs: number; backoffBaseMs: number; backoffCapMs: number;
   circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number; concurrency: number;
+  /** How long a store's run keeps its lease after its last push, waiting for more changes (background only). */
+  warmMs: number;
 }
+
+/** How a run ends: its lease released with these fields, or deferred to a time (rate limit), or dropped (lost). */
+type RunEnd = { release: Partial<ReleaseFields> } | { deferUntil: number | null } | { lost: true };
+
+type SentItem = RunItem & { lastConfirmed: number | null };
 
 /** Rows read with a claim for a store whose connector's batch size is not known yet (Shopify's limit). */
 const DEFAULT_BATCH = 250;
@@ -33,17 +46,20 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export class Dispatcher {
-  /** Stores this process holds a lease on right now (both modes): renewed by the heartbeat, and its busy slots. */
+  /** Stores this process holds a lease on right now: renewed by the heartbeat, and its busy slots. */
   private readonly held = new Set<string>();
+  /** The run of each held store. */
+  private readonly runs = new Map<string, StoreRun>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   /** The most stores this process leases at once: its even share among the live dispatchers. */
   private share = Infinity;
+  /** Stores in the database (not paused), as of the last heartbeat. */
+  private storeCount = Infinity;
   private claiming = false;
   private again = false;
   /**
    * Stores known to have new work, so a claim looks only at them: a change to a store this process is pushing
-   * waits here until the push ends instead of costing a claim that finds nothing. `dueAll`: look at every store
-   * (the sweep, and changes whose stores are not known).
+   * goes to its run instead. `dueAll`: look at every store (the sweep, and changes whose stores are not known).
    */
   private readonly due = new Map<string, number>();
   private dueAll = true;
@@ -54,9 +70,10 @@ export class Dispatcher {
   /** Each store's batch size, learnt from its connector, so a claim reads the right number of rows. */
   private readonly batchOf = new Map<string, number>();
 
-  // Pushes to many stores finish close together: their statements are gathered per tick into one each.
+  // Stores reading at once share one statement; confirmations and lease releases go out one statement at a time,
+  // each gathering everything that arrived while the previous one ran.
   private readonly dirty: Batcher<{ storeId: string; limit: number }, DirtyRow[]>;
-  private readonly finish: Batcher<{ outcome?: PushOutcome; release?: ReleaseFields }, number[]>;
+  private readonly finish: SerialBatcher<{ outcome?: PushOutcome; release?: ReleaseFields }, void>;
 
   constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {
     const backoff = { baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter, unhealthyRetryMs: s.unhealthyRetryMs };
@@ -64,13 +81,11 @@ export class Dispatcher {
       const rows = await loadDirtyMany(ctx.db, items);
       return items.map((i) => rows.get(i.storeId) ?? []);
     });
-    // Confirmations and lease releases of every store finishing in this tick: one statement.
-    this.finish = new Batcher(async (items) => {
+    this.finish = new SerialBatcher(async (items) => {
       const outcomes = items.flatMap((i) => (i.outcome ? [i.outcome] : []));
       const releases = items.flatMap((i) => (i.release ? [i.release] : []));
-      const lags = await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), backoff, outcomes, releases));
-      let n = 0;
-      return items.map((i) => (i.outcome ? lags.get(n++) ?? [] : []));
+      await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), backoff, outcomes, releases));
+      return items.map((): void => undefined);
     });
   }
 
@@ -79,159 +94,236 @@ export class Dispatcher {
   }
 
   /**
-   * Pushes one claimed store: batches of up to maxBatch, newest desired first, for as long as full batches keep
-   * coming (within a third of the lease), then ends the lease. `first` is the batch read with the claim.
-   * Returns the items acknowledged.
+   * Runs one claimed store until its work is done (or, `warm`, until it has been idle for warmMs), then ends its
+   * lease. `first` is the batch read with the claim. Returns the items acknowledged.
    */
-  async pushStore(store: ClaimedStore, first: DirtyRow[] | null = null): Promise<number> {
-    const release = (fields: Partial<ReleaseFields>) => this.finish.add({ release: this.releaseFields(store.id, fields) });
+  async runStore(store: ClaimedStore, first: DirtyRow[] | null, warm: boolean): Promise<number> {
+    const run = new StoreRun(store, warm);
+    this.runs.set(store.id, run);
     this.held.add(store.id);
+    if (first) {
+      for (const r of first) run.offer(itemFromRow(r));
+      run.moreAfterPush = first.length >= (this.batchOf.get(store.id) ?? DEFAULT_BATCH);
+    } else {
+      run.needRead = true;
+    }
+    let end: RunEnd;
     try {
-      let connector;
-      try {
-        connector = this.connectors.get(store);
-      } catch (err) {
-        await release({ failed: true, error: (err as Error).message }).catch(() => {});
-        return 0;
-      }
-      return await this.pushLoop(store, connector, first);
+      end = await this.loop(run, this.connectors.get(store));
     } catch (err) {
-      // A database error mid-push: end the lease as a failure so the store is retried after backoff, not
-      // after the lease runs out.
-      await release({ failed: true, error: (err as Error).message ?? String(err) }).catch(() => {});
-      throw err;
+      // A connector that cannot be built or a database error mid-run: end the lease as a failure so the store is
+      // retried after backoff, not after the lease runs out.
+      this.ctx.log.error({ err, storeId: store.id }, 'push run failed');
+      end = { release: { failed: true, error: (err as Error).message ?? String(err) } };
+    }
+    run.ending = true;
+    try {
+      await run.confirming.catch((err) => this.ctx.log.warn({ err, storeId: store.id }, 'confirmation failed'));
+      if ('deferUntil' in end) {
+        await deferStore(this.ctx.db, store.id, this.s.owner, end.deferUntil === null ? null : iso(end.deferUntil));
+      } else if ('release' in end) {
+        const f = end.release;
+        // A run that pushed nothing and did not fail ends its lease without touching the store's failure state.
+        if (run.pushed === 0 && !f.failed && !f.partial && !f.retryAfterMs) await deferStore(this.ctx.db, store.id, this.s.owner, null);
+        else await this.finish.add({ release: this.releaseFields(store.id, { pushed: run.pushed > 0, ...f }) });
+      }
+    } catch (err) {
+      this.ctx.log.warn({ err, storeId: store.id }, 'lease release failed');
     } finally {
+      this.runs.delete(store.id);
       this.held.delete(store.id);
+      // Work that reached the run too late for it goes back to the claims.
+      if (!('lost' in end) && (run.pending.size > 0 || run.needRead || run.moreAfterPush || run.yieldRequested)) this.due.set(store.id, ++this.dueSeq);
+    }
+    return run.pushed;
+  }
+
+  private async loop(run: StoreRun, connector: Connector): Promise<RunEnd> {
+    const { ctx, s } = this;
+    for (;;) {
+      if (run.failure) throw run.failure;
+      if (run.lost) return { lost: true };
+      // stop() ends background runs; tests' rounds (runUntilIdle) run without start().
+      if ((run.warm && this.stopped) || run.yieldRequested) return { release: {} };
+      const wait = connector.rateLimit().waitMs;
+      if (wait > 0) return { deferUntil: ctx.clock.now() + wait };
+      const batch = Math.max(1, connector.maxBatch);
+      this.batchOf.set(run.store.id, batch);
+      if (run.needRead && !run.reading) this.read(run, batch);
+      const items = run.take(batch);
+      if (items.length === 0) {
+        if (run.moreAfterPush) { run.moreAfterPush = false; run.needRead = true; continue; }
+        if (run.reading) { await run.idle(s.leaseMs); continue; }
+        // Warm for warmMs after the last push; reads that find nothing (the sweep's) do not extend it.
+        const left = s.warmMs - (performance.now() - run.lastPushAt);
+        if (!this.mayStayWarm(run) || left <= 0) return { release: {} };
+        await run.idle(left);
+        continue;
+      }
+      run.lastPushAt = performance.now();
+      const end = await this.push(run, connector, items);
+      if (end) return end;
+      // Without a warm run (tests' rounds), or when other stores wait for a slot, a third of the lease bounds the stay.
+      if ((!run.warm || run.yieldRequested) && performance.now() - run.startedAt > s.leaseMs / 3) return { release: {} };
     }
   }
 
+  private mayStayWarm(run: StoreRun): boolean {
+    return run.warm && !this.stopped && !run.yieldRequested && this.held.size <= this.share;
+  }
+
+  /** Reads the store's dirty rows into its run, once the run's confirmations are written (they would read as dirty). */
+  private read(run: StoreRun, limit: number): void {
+    run.needRead = false;
+    run.reading = true;
+    void (async () => {
+      try {
+        await run.confirming.catch(() => {});
+        const rows = await this.dirty.add({ storeId: run.store.id, limit });
+        for (const r of rows) run.offer(itemFromRow(r));
+        if (rows.length >= limit) run.moreAfterPush = true;
+      } catch (err) {
+        run.failure = err as Error;
+      } finally {
+        run.reading = false;
+        run.kick();
+      }
+    })();
+  }
+
+  /** One push: the call, its acknowledgements remembered and confirmed, failures recorded. Returns how the run ends, if it does. */
+  private async push(run: StoreRun, connector: Connector, items: SentItem[]): Promise<RunEnd | null> {
+    const { ctx } = this;
+    const store = run.store;
+    const sent = await this.send(connector, items);
+    const ackedAt = ctx.clock.now();
+    if ('error' in sent) {
+      // The call failed as a whole: its push_log line, then the end of the lease.
+      engineMetrics.pushes.inc({ result: 'error' });
+      run.confirming = this.finish.add({ outcome: {
+        supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: 0, failed: items.length,
+        durationMs: sent.durationMs, error: sent.error, acks: [],
+      } });
+      ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error: sent.error, lagMs: [], e2eMs: [] });
+      return { release: { failed: true, error: sent.error } };
+    }
+    const { acks, fails } = sent;
+    const byId = new Map(items.map((i) => [i.listingId, i]));
+    const lagMs: number[] = [];
+    const e2eMs: number[] = [];
+    const acked = acks.map((a) => {
+      const item = byId.get(a.listingId)!;
+      run.acked(a.listingId, item.version, a.quantity);
+      // A lag is the time to show a committed value: an item the store took at another quantity has none.
+      const lag = a.quantity === item.desired ? Math.max(0, ackedAt - item.originMs) : null;
+      if (lag !== null) { lagMs.push(lag); e2eMs.push(Math.max(0, ackedAt - item.arrivedMs)); }
+      return { listingId: a.listingId, quantity: a.quantity, lagMs: lag, version: item.version };
+    });
+    run.pushed += acks.length;
+    // Items that came back with the store's actual level are drift, not failures of the store: confirmed now
+    // holds the store's number, so push again at once. A listing that drifts again within this run ends it with
+    // the base delay, so a store that keeps changing under us is not hammered.
+    const drift = fails.filter((f) => f.actual !== null);
+    const hardFails = fails.length - drift.length;
+    const allFailed = hardFails > 0 && acks.length === 0;
+    const partial = !allFailed && hardFails > 0;
+    const redrift = drift.some((f) => run.drifted.has(f.listingId));
+    for (const f of drift) run.drifted.add(f.listingId);
+    const error = fails[0]?.error ?? null;
+    const confirm = this.finish.add({ outcome: {
+      supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: acks.length, failed: fails.length,
+      durationMs: sent.durationMs, error, acks: acked,
+    } }).then(() => run.confirmed(acked, performance.now()));
+    run.confirming = confirm;
+    // In the background the next push goes out while this one is confirmed; tests' rounds wait, step by step.
+    if (!run.warm || fails.length > 0) await confirm;
+    if (fails.length > 0) {
+      // Failures are recorded after the confirmation (in order) and before the lease ends, so whoever claims the
+      // store next sees them.
+      const record = this.recordFailures(store, byId, fails);
+      run.confirming = record;
+      await record;
+      for (const f of drift) run.acked(f.listingId, byId.get(f.listingId)!.version, f.actual!);
+      if (!redrift) for (const f of drift) run.requeue(byId.get(f.listingId)!);
+    }
+    engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
+    if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
+    if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
+    for (const l of lagMs) engineMetrics.pushLag.observe(l / 1000);
+    ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, lagMs, e2eMs });
+    if (allFailed || partial || redrift || sent.retryAfterMs) {
+      return { release: { failed: allFailed, partial: partial || redrift, retryAfterMs: sent.retryAfterMs, error: allFailed ? (error ?? 'failed') : null } };
+    }
+    return null;
+  }
+
   /**
-   * Renews the leases of the stores being pushed. Leases can then be short (10 s by default): a process that
-   * dies stops renewing, and its stores are taken over by the others within one lease, however long a push
-   * may take while the process lives.
+   * Renews the leases of the stores held. Leases can then be short (10 s by default): a process that dies stops
+   * renewing, and its stores are taken over by the others within one lease, however long a push may take while
+   * the process lives. A run whose lease was not renewed (another process took the store) stops at once.
    */
   async heartbeat(): Promise<void> {
     const now = this.ctx.clock.now();
-    if (this.held.size > 0) await renewLeases(this.ctx.db, this.s.owner, [...this.held], iso(now + this.s.leaseMs));
+    if (this.held.size > 0) {
+      const asked = [...this.held];
+      const renewed = await renewLeases(this.ctx.db, this.s.owner, asked, iso(now + this.s.leaseMs));
+      for (const id of asked) {
+        const run = this.runs.get(id);
+        if (!renewed.has(id) && run && !run.ending) { run.lost = true; run.kick(); }
+      }
+    }
     // Each process holds at most its share of the stores at once, so under sustained traffic several processes
     // take turns instead of the first one to wake claiming every store.
     const { live, stores } = await beat(this.ctx.db, this.s.owner, iso(now), iso(now - this.s.leaseMs));
+    this.storeCount = stores;
     const share = Math.max(1, Math.ceil(stores / live));
     const grew = share > this.share;
     this.share = share;
     if (grew) this.wake();
+    else if (this.held.size > share) this.makeRoom(this.held.size - share);
   }
 
-  private async pushLoop(store: ClaimedStore, connector: Connector, first: DirtyRow[] | null): Promise<number> {
-    const { ctx, s } = this;
-    const leaseStart = performance.now();
-    const drifted = new Set<string>();
-    let total = 0;
-    let next = first;
-    for (;;) {
-      const wait = connector.rateLimit().waitMs;
-      if (wait > 0) {
-        await deferStore(ctx.db, store.id, s.owner, iso(ctx.clock.now() + wait));
-        return total;
-      }
-      const batch = Math.max(1, connector.maxBatch);
-      this.batchOf.set(store.id, batch);
-      const rows = next ? next.slice(0, batch) : await this.dirty.add({ storeId: store.id, limit: batch });
-      next = null;
-      if (rows.length === 0) {
-        if (total > 0) await this.finish.add({ release: this.releaseFields(store.id, { pushed: true }) });
-        else await deferStore(ctx.db, store.id, s.owner, null);
-        return total;
-      }
-      const sent = await this.send(connector, rows);
-      const ackedAt = iso(ctx.clock.now());
-      if ('error' in sent) {
-        // The call failed as a whole: its push_log line and the end of the lease are one statement.
-        engineMetrics.pushes.inc({ result: 'error' });
-        const outcome: PushOutcome = {
-          supplierId: store.supplier_id, storeId: store.id, items: rows.length, ok: 0, failed: rows.length,
-          durationMs: sent.durationMs, error: sent.error, acks: [], ackedAt,
-        };
-        await this.finish.add({ outcome, release: this.releaseFields(store.id, { failed: true, pushed: total > 0, error: sent.error }) });
-        ctx.emit('pushed', { storeId: store.id, items: rows.length, ok: 0, failed: rows.length, error: sent.error, lagMs: [] });
-        return total;
-      }
-      const { acks, fails } = sent;
-      total += acks.length;
-      // Items that came back with the store's actual level are drift, not failures of the store: confirmed now
-      // holds the store's number, so push again at once. A listing that drifts again within this lease waits
-      // the base delay, so a store that keeps changing under us is not hammered.
-      const drift = fails.filter((f) => f.actual !== null);
-      const hardFails = fails.length - drift.length;
-      const allFailed = hardFails > 0 && acks.length === 0;
-      const partial = !allFailed && hardFails > 0;
-      const redrift = drift.some((f) => drifted.has(f.listingId));
-      for (const f of drift) drifted.add(f.listingId);
-      const clean = !allFailed && !partial && !sent.retryAfterMs;
-      // A full batch means more is waiting: keep the lease and go on (a third of the lease bounds the stay).
-      // Otherwise end the lease; changes that arrived meanwhile wake a fresh claim, which gathers many stores.
-      const withinLease = performance.now() - leaseStart < s.leaseMs / 3;
-      const more = withinLease && clean && ((drift.length > 0 && !redrift) || rows.length === batch);
-      const error = fails[0]?.error ?? null;
-      const outcome: PushOutcome = {
-        supplierId: store.supplier_id, storeId: store.id, items: rows.length, ok: acks.length, failed: fails.length,
-        durationMs: sent.durationMs, error, acks, ackedAt,
-      };
-      const end = more ? undefined : this.releaseFields(store.id, {
-        failed: allFailed, partial: partial || redrift, retryAfterMs: sent.retryAfterMs, pushed: total > 0, error: allFailed ? (error ?? 'failed') : null,
-      });
-      let lags: number[];
-      if (fails.length === 0) {
-        lags = await this.finish.add({ outcome, ...(end ? { release: end } : {}) });
-      } else {
-        // Failures are recorded before the lease ends, so whoever claims the store next sees them.
-        lags = await this.finish.add({ outcome });
-        await this.recordFailures(store, rows, fails);
-        if (end) await this.finish.add({ release: end });
-      }
-      engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
-      if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
-      if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
-      for (const l of lags) engineMetrics.pushLag.observe(l / 1000);
-      ctx.emit('pushed', { storeId: store.id, items: rows.length, ok: acks.length, failed: fails.length, lagMs: lags });
-      if (!more) return total;
-    }
+  /** Asks runs to end so their slots go to other stores: idle ones first, then those past a third of the lease. */
+  private makeRoom(wanted: number): void {
+    const live = [...this.runs.values()].filter((r) => !r.ending && !r.yieldRequested);
+    const idle = live.filter((r) => r.pending.size === 0 && !r.reading);
+    const old = live.filter((r) => !idle.includes(r) && performance.now() - r.startedAt > this.s.leaseMs / 3);
+    for (const r of [...idle, ...old].slice(0, wanted)) { r.yieldRequested = true; r.kick(); }
   }
 
   /** One connector call with a timeout; each item sorted into acknowledged or failed, or the call's error. */
-  private async send(connector: Connector, rows: DirtyRow[]): Promise<
+  private async send(connector: Connector, items: SentItem[]): Promise<
     | { acks: { listingId: string; quantity: number }[]; fails: ItemFailure[]; retryAfterMs: number; durationMs: number }
     | { error: string; durationMs: number }
   > {
-    const items: PushItem[] = rows.map((r) => ({
-      listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
-      quantity: r.desired, lastConfirmed: r.confirmed,
+    const push: PushItem[] = items.map((i) => ({
+      listingId: i.listingId, sku: i.sku, externalId: i.externalId, externalLocationId: i.externalLocationId,
+      quantity: i.desired, lastConfirmed: i.lastConfirmed,
     }));
     const t0 = performance.now();
     let result: PushResult;
     try {
-      result = await withTimeout(connector.push(items), this.s.pushTimeoutMs);
+      result = await withTimeout(connector.push(push), this.s.pushTimeoutMs);
     } catch (err) {
       return { error: (err as Error).message ?? String(err), durationMs: Math.round(performance.now() - t0) };
     }
-    const byId = new Map(rows.map((r) => [r.listing_id, r]));
+    const open = new Set(items.map((i) => i.listingId));
     const acks: { listingId: string; quantity: number }[] = [];
     const fails: ItemFailure[] = [];
     for (const r of result.items) {
-      if (!byId.has(r.listingId)) continue;
-      byId.delete(r.listingId);
+      if (!open.delete(r.listingId)) continue;
       if (r.ok) acks.push({ listingId: r.listingId, quantity: r.quantity });
       else fails.push({ listingId: r.listingId, error: r.error, actual: r.actual ?? null });
     }
-    for (const id of byId.keys()) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
+    for (const id of open) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
     return { acks, fails, retryAfterMs: result.retryAfterMs ?? 0, durationMs: Math.round(performance.now() - t0) };
   }
 
-  private async recordFailures(store: ClaimedStore, rows: DirtyRow[], fails: ItemFailure[]): Promise<void> {
+  private async recordFailures(store: ClaimedStore, items: ReadonlyMap<string, SentItem>, fails: ItemFailure[]): Promise<void> {
     const at = iso(this.ctx.clock.now());
     const drift = fails.filter((f) => f.actual !== null).map((f) => {
-      const row = rows.find((r) => r.listing_id === f.listingId)!;
-      return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: row.sku, expected: row.confirmed, actual: f.actual!, source: 'push_stale' };
+      const item = items.get(f.listingId)!;
+      return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: item.sku, expected: item.lastConfirmed, actual: f.actual!, source: 'push_stale' };
     });
     await retryTx(() => this.ctx.db.transaction(async (tx) => {
       await lockDesiredRows(tx, fails.map((f) => f.listingId));
@@ -257,10 +349,7 @@ export class Dispatcher {
     for (let i = 0; i < maxRounds; i++) {
       const claimed = await this.claim(this.s.concurrency);
       if (claimed.length === 0) break;
-      const counts = await Promise.all(claimed.map((c) => this.pushStore(c.store, c.rows).catch((err) => {
-        this.ctx.log.error({ err, storeId: c.store.id }, 'push crashed');
-        return 0;
-      })));
+      const counts = await Promise.all(claimed.map((c) => this.runStore(c.store, c.rows, false)));
       total += counts.reduce((a, b) => a + b, 0);
     }
     return total;
@@ -276,25 +365,51 @@ export class Dispatcher {
   }
 
   /**
-   * Stores whose desired rows changed (this process's commits, or NOTIFY): claimed now unless this process is
-   * pushing them already, in which case they are looked at again when that push ends.
+   * This process's committed desired changes, handed over right after their commit (`committedAt`): a store
+   * with a run gets them in memory; the others are claimed.
+   */
+  handoff(changes: readonly DesiredChange[], committedAt: number): void {
+    const others = new Set<string>();
+    for (const c of changes) {
+      const run = this.runs.get(c.storeId);
+      if (run && !run.ending && !run.lost) {
+        if (run.offer(itemFromChange(c, committedAt))) run.kick();
+      } else {
+        others.add(c.storeId);
+      }
+    }
+    if (others.size > 0) this.notify(others);
+  }
+
+  /**
+   * Stores whose desired rows changed in the table (another process's commits, drift, orders): a store with a
+   * run reads its rows; the others are claimed.
    */
   notify(storeIds: Iterable<string>): void {
     let claimable = false;
     for (const id of storeIds) {
+      const run = this.runs.get(id);
+      if (run && !run.ending && !run.lost) { run.needRead = true; run.kick(); continue; }
       this.due.set(id, ++this.dueSeq);
       if (!this.held.has(id)) claimable = true;
     }
     if (claimable) this.claimDue();
   }
 
-  /** Background mode: claim into free slots now, looking at every store. */
+  /** Background mode: every run reads its store again, and free slots claim from every store. */
   wake(): void {
+    for (const run of this.runs.values()) if (!run.ending) { run.needRead = true; run.kick(); }
     this.dueAll = true;
     this.claimDue();
   }
 
-  /** Claims the due stores (or all, see `dueAll`) into free slots; each finished push looks at its store again. */
+  /** Ends the run of a store whose settings changed (paused, new credentials); the next claim sees the change. */
+  endRun(storeId: string): void {
+    const run = this.runs.get(storeId);
+    if (run) { run.yieldRequested = true; run.kick(); }
+  }
+
+  /** Claims the due stores (or all, see `dueAll`) into free slots; each finished run looks at its store again. */
   private claimDue(): void {
     if (this.stopped) return;
     if (this.claiming) { this.again = true; return; }
@@ -304,7 +419,13 @@ export class Dispatcher {
         do {
           this.again = false;
           const free = Math.min(this.s.concurrency, this.share) - this.held.size;
-          if (free <= 0 || this.stopped) break;
+          if (this.stopped) break;
+          if (free <= 0) {
+            // Every slot is taken while other stores may have work: runs with nothing to do give theirs up.
+            const others = [...this.due.keys()].some((id) => !this.held.has(id)) || (this.dueAll && this.held.size < this.storeCount);
+            if (others) this.makeRoom(Infinity);
+            break;
+          }
           const all = this.dueAll;
           const seen = new Map([...this.due].filter(([id]) => !this.held.has(id)));
           if (!all && seen.size === 0) break;
@@ -321,9 +442,7 @@ export class Dispatcher {
             for (const id of seen.keys()) forget(id);
           }
           for (const { store, rows } of claimed) {
-            const job = this.pushStore(store, rows)
-              .then((pushed) => { if (pushed > 0) this.due.set(store.id, ++this.dueSeq); })
-              .catch((err) => this.ctx.log.error({ err, storeId: store.id }, 'push crashed'))
+            const job = this.runStore(store, rows, true)
               .finally(() => { this.pending.delete(job); this.claimDue(); });
             this.pending.add(job);
           }
@@ -340,7 +459,8 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    // Pushes still running keep their leases renewed until they end.
+    for (const run of this.runs.values()) run.kick();
+    // Runs still pushing keep their leases renewed until they end.
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     clearInterval(this.heartbeatTimer);
     await forgetDispatcher(this.ctx.db, this.s.owner).catch(() => {});

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { listSkuCodes } from '../store/ops/allocation-inputs.ts';
-import { DESIRED_CHANNEL, parseDesiredPayload, type DesiredWrite } from '../store/ops/desired.ts';
+import { DESIRED_CHANNEL, parseDesiredPayload, type DesiredChange } from '../store/ops/desired.ts';
 import { claimReconcileDue, prunePushLag, recordDelivery } from '../store/ops/stores.ts';
 import { compensatePending } from './compensate.ts';
 import { ConnectorCache, plainCredentials } from './connectors.ts';
@@ -33,7 +33,9 @@ const EMBEDDED_VACUUM_EVERY_MS = 300_000;
 export function createEngine(opts: EngineOptions): Engine {
   const listeners = new Map<EngineEvent, Set<(p: unknown) => void>>();
   const log = opts.logger ?? { info() {}, warn() {}, error() {} };
+  const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const ctx: Ctx = {
+    origin: processId,
     db: opts.db,
     clock: opts.clock,
     log,
@@ -44,12 +46,12 @@ export function createEngine(opts: EngineOptions): Engine {
       }
     },
   };
-  const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials);
   const dispatcher = new Dispatcher(ctx, {
     owner: processId, leaseMs: opts.leaseMs ?? 10_000, pushTimeoutMs: opts.pushTimeoutMs ?? 20_000,
     backoffBaseMs: opts.backoffBaseMs ?? 500, backoffCapMs: opts.backoffCapMs ?? 30_000, circuitAfter: opts.circuitAfter ?? 5,
     unhealthyAfter: opts.unhealthyAfter ?? 10, unhealthyRetryMs: opts.unhealthyRetryMs ?? 60_000, concurrency: opts.concurrency ?? 16,
+    warmMs: opts.warmMs ?? 1000,
   }, connectors);
 
   // Concurrent calls of one supplier share transactions (group commit); PGlite runs one transaction at a time.
@@ -63,12 +65,12 @@ export function createEngine(opts: EngineOptions): Engine {
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => { background.add(p); void p.finally(() => background.delete(p)); };
 
-  const afterDesired = (supplierId: string, changed: DesiredWrite[]) => {
+  const afterDesired = (supplierId: string, changed: DesiredChange[]) => {
     if (changed.length === 0) return;
+    const committedAt = ctx.clock.now();
     ctx.emit('desired', { supplierId, changes: changed });
-    // The NOTIFY arrives too; telling the dispatcher directly is sooner and also covers a server without a
-    // listener yet.
-    if (running) dispatcher.notify(new Set(changed.map((c) => c.storeId)));
+    // The changes go to the dispatcher in memory; the listener skips this process's own NOTIFY of them.
+    if (running) dispatcher.handoff(changed, committedAt);
   };
   const afterOrder = (source: string, out: SubmitOutcome) => {
     const supplierId = out.supplierId;
@@ -149,7 +151,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     async recompute(supplierId, skus) {
       const list = skus === 'all' ? await listSkuCodes(ctx.db, supplierId) : skus;
-      const changed = await retryTx(() => recomputeChunks(ctx.db, supplierId, list, () => ctx.clock.now()));
+      const changed = await retryTx(() => recomputeChunks(ctx.db, supplierId, list, () => ctx.clock.now(), ctx.origin));
       afterDesired(supplierId, changed);
       return changed.length;
     },
@@ -174,7 +176,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return out;
     },
     recordDelivery: (storeId, key) => recordDelivery(ctx.db, storeId, key, iso(ctx.clock.now())),
-    invalidateStore: (storeId) => connectors.forget(storeId),
+    invalidateStore: (storeId) => { connectors.forget(storeId); dispatcher.endRun(storeId); },
     async start() {
       if (running) return;
       running = true;
@@ -182,9 +184,11 @@ export function createEngine(opts: EngineOptions): Engine {
         const released = await releaseAllLeases(opts.db);
         if (released > 0) log.info({ released }, 'released store leases left by a previous run');
       }
-      // Each notification names the stores whose desired rows changed (orders, drift, another process's events).
+      // Each notification names the stores whose desired rows changed. This process's own writes reach the
+      // dispatcher in memory (handoff) or through wake(), so only the others' notifications are acted on.
       unlisten = await opts.db.listen(DESIRED_CHANNEL, (payload) => {
-        const ids = parseDesiredPayload(payload);
+        const { origin, ids } = parseDesiredPayload(payload);
+        if (origin === processId) return;
         if (ids) dispatcher.notify(ids);
         else dispatcher.wake();
       });

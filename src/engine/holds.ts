@@ -6,7 +6,7 @@ import { DropsyncError, invalid } from '../domain/errors.ts';
 import { lockSkus, writeSkuTotals } from '../store/ops/skus.ts';
 import { appendLedger, type LedgerRow } from '../store/ops/ledger.ts';
 import { claimExpiredHolds, insertHold, lockHold, setHoldStatus, type HoldRow } from '../store/ops/holds.ts';
-import { recomputeSkus } from './recompute.ts';
+import { NOTIFY_ALL, recomputeSkus } from './recompute.ts';
 import { iso, type Ctx } from './context.ts';
 import type { HoldInput, HoldView } from './types.ts';
 
@@ -40,7 +40,7 @@ export async function createHold(ctx: Ctx, supplierId: string, input: HoldInput)
     await writeSkuTotals(tx, supplierId, [t], at);
     await appendLedger(tx, supplierId, [{ sku, locationId: null, kind: 'hold', ref: hold.id, dOnHand: 0, dCommitted: 0,
       dHeld: input.quantity, onHand: t.on_hand, committed: t.committed, held: t.held, detail: { storeId: hold.store_id, ttl } }], at);
-    await recomputeSkus(tx, supplierId, [sku], now);
+    await recomputeSkus(tx, supplierId, [sku], now, NOTIFY_ALL);
     return { hold: view(hold), skus: [sku] };
   });
 }
@@ -60,7 +60,7 @@ async function giveBack(ctx: Ctx, supplierId: string, holds: HoldRow[], status: 
   await setHoldStatus(ctx.db, holds.map((h) => h.id), status);
   await writeSkuTotals(ctx.db, supplierId, [...totals.values()], at);
   await appendLedger(ctx.db, supplierId, ledger, at);
-  await recomputeSkus(ctx.db, supplierId, [...totals.keys()], now);
+  await recomputeSkus(ctx.db, supplierId, [...totals.keys()], now, NOTIFY_ALL);
   return [...totals.keys()];
 }
 

@@ -18,7 +18,7 @@ import { ensureLocations, loadLevels, upsertLevels } from '../store/ops/levels.t
 import { adjustSumsAfter, findSeenEvents, insertEvents, type StockEventRow } from '../store/ops/events.ts';
 import { appendLedger, type LedgerRow } from '../store/ops/ledger.ts';
 import { addSales } from '../store/ops/sales.ts';
-import type { DesiredWrite } from '../store/ops/desired.ts';
+import type { DesiredChange } from '../store/ops/desired.ts';
 import { isoDay, recomputeSkus } from './recompute.ts';
 import { iso, type Ctx } from './context.ts';
 import type { EventResult, IngestResult, StockEventInput } from './types.ts';
@@ -50,7 +50,7 @@ function validate(raw: unknown, i: number): { ok: Valid } | { error: string } {
   return { ok: { index: i, ev: e as unknown as StockEventInput, sku: e.sku.trim(), location: e.location.trim(), t } };
 }
 
-export interface IngestOutcome { result: IngestResult; changed: DesiredWrite[]; skus: string[] }
+export interface IngestOutcome { result: IngestResult; changed: DesiredChange[]; skus: string[] }
 
 /** One call's events after validation: per-event results so far (invalid, repeated) and the events to apply. */
 export interface PreparedIngest { results: EventResult[]; valid: Valid[] }
@@ -84,7 +84,7 @@ export async function ingestEvents(ctx: Ctx, supplierId: string, events: readonl
 }
 
 /** The outcome of an applyIngest call made for one call alone. */
-export function soleOutcome(out: { results: IngestResult[]; changed: DesiredWrite[]; skus: string[] }): IngestOutcome {
+export function soleOutcome(out: { results: IngestResult[]; changed: DesiredChange[]; skus: string[] }): IngestOutcome {
   return { result: out.results[0]!, changed: out.changed, skus: out.skus };
 }
 
@@ -95,7 +95,7 @@ export function soleOutcome(out: { results: IngestResult[]; changed: DesiredWrit
  */
 export async function applyIngest(
   ctx: Ctx, supplierId: string, calls: readonly PreparedIngest[], now: number,
-): Promise<{ results: IngestResult[]; changed: DesiredWrite[]; skus: string[] }> {
+): Promise<{ results: IngestResult[]; changed: DesiredChange[]; skus: string[] }> {
   const results = calls.map((c) => [...c.results]);
   const owner: number[] = [];
   const valid: Valid[] = [];
@@ -209,7 +209,7 @@ export async function applyIngest(
       const [sku, day] = k.split('\u0000') as [string, string];
       return { sku, retailerId: '', day, units };
     }));
-    const changed = await recomputeSkus(tx, supplierId, changedTotals.map((t) => t.sku), now, changedTotals);
+    const changed = await recomputeSkus(tx, supplierId, changedTotals.map((t) => t.sku), now, ctx.origin, changedTotals);
     return { results: done([...created]), changed, skus: changedTotals.map((t) => t.sku) };
   });
 }

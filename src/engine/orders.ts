@@ -13,7 +13,7 @@ import {
 } from '../store/ops/orders.ts';
 import { lockHold, setHoldStatus } from '../store/ops/holds.ts';
 import type { Db } from '../store/types.ts';
-import { isoDay, recomputeSkus } from './recompute.ts';
+import { isoDay, NOTIFY_ALL, recomputeSkus } from './recompute.ts';
 import { ingestEvents } from './ingest.ts';
 import { iso, type Ctx } from './context.ts';
 import type { OrderInput, OrderResult, OrderSource, OrderStatus } from './types.ts';
@@ -116,7 +116,7 @@ export async function submitOrder(
     const conflicts = lines.filter((l) => l.short > 0).map((l) => ({ id: ctx.newId('cfl'), sku: l.sku, short: l.short }));
     await insertConflicts(tx, supplierId, orderId, storeId, owner?.retailer_id ?? null,
       owner?.oversell_cost ?? DEFAULT_OVERSELL_COST, owner?.conflict_action ?? 'notify', conflicts, at);
-    await recomputeSkus(tx, supplierId, [...touched], now, [...totals.values()]);
+    await recomputeSkus(tx, supplierId, [...touched], now, NOTIFY_ALL, [...totals.values()]);
     return {
       supplierId,
       result: toResult({ id: orderId, status }, lines, conflicts.map((c) => c.id), false),
@@ -173,7 +173,7 @@ export async function closeOrder(ctx: Ctx, supplierId: string, orderId: string, 
         delta: -l.accepted, occurredAt: at, source: 'dropsync', reason: 'fulfilment',
       })));
     }
-    await recomputeSkus(tx, supplierId, skus, now);
+    await recomputeSkus(tx, supplierId, skus, now, NOTIFY_ALL);
     return { supplierId, result: await readOrder(tx, { ...order, status: to }, false), skus, conflicts: 0 };
   });
 }

@@ -10,7 +10,7 @@ import {
   loadAllRules, loadListingTargets, loadSkuStates, worstSyncDelayMs, type ListingTargetRow, type SkuStateRow,
 } from '../store/ops/allocation-inputs.ts';
 import { loadSales } from '../store/ops/sales.ts';
-import { writeDesired, type DesiredWrite } from '../store/ops/desired.ts';
+import { writeDesired, type DesiredChange, type DesiredWrite } from '../store/ops/desired.ts';
 import { buildRuleBook, toBufferRule } from './rules.ts';
 import type { SkuTotalsRow } from '../store/ops/skus.ts';
 
@@ -112,10 +112,19 @@ export async function computeAllocations(
   return { skus: out, targets, desired };
 }
 
-/** Recomputes and writes desired quantities for `skus` in the caller's transaction; returns the rows that changed. */
+/**
+ * The origin of writes whose changes are not handed to this process's dispatcher in memory (orders, holds): their
+ * notification is acted on by every dispatcher, this process's included.
+ */
+export const NOTIFY_ALL = '';
+
+/**
+ * Recomputes and writes desired quantities for `skus` in the caller's transaction; returns the rows that changed.
+ * `origin` names the writing process in the notification (see writeDesired).
+ */
 export async function recomputeSkus(
-  db: Db, supplierId: string, skus: readonly string[], now: number, states?: readonly SkuTotalsRow[],
-): Promise<DesiredWrite[]> {
+  db: Db, supplierId: string, skus: readonly string[], now: number, origin: string, states?: readonly SkuTotalsRow[],
+): Promise<DesiredChange[]> {
   if (skus.length === 0) return [];
   const want = new Set(skus);
   const known = states && states.every((s) => s.name !== undefined && s.listed !== undefined)
@@ -123,7 +132,7 @@ export async function recomputeSkus(
       on_hand: s.on_hand, committed: s.committed, held: s.held }))
     : undefined;
   const { desired } = await computeAllocations(db, supplierId, skus, now, known ? { states: known } : {});
-  return writeDesired(db, supplierId, desired, new Date(now).toISOString());
+  return writeDesired(db, supplierId, desired, new Date(now).toISOString(), origin);
 }
 
 /**
@@ -131,15 +140,15 @@ export async function recomputeSkus(
  * transaction with its SKU rows locked so a concurrent change cannot be overwritten by an older computation.
  */
 export async function recomputeChunks(
-  db: Db, supplierId: string, skus: readonly string[], now: () => number, chunk = 500,
-): Promise<DesiredWrite[]> {
+  db: Db, supplierId: string, skus: readonly string[], now: () => number, origin: string, chunk = 500,
+): Promise<DesiredChange[]> {
   const sorted = [...new Set(skus)].sort();
-  const changed: DesiredWrite[] = [];
+  const changed: DesiredChange[] = [];
   for (let i = 0; i < sorted.length; i += chunk) {
     const part = sorted.slice(i, i + chunk);
     changed.push(...await db.transaction(async (tx) => {
       await tx.query(`select 1 from skus where supplier_id = $1 and sku = any($2::text[]) order by sku for update`, [supplierId, part]);
-      return recomputeSkus(tx, supplierId, part, now());
+      return recomputeSkus(tx, supplierId, part, now(), origin);
     }));
   }
   return changed;

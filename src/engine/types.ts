@@ -214,6 +214,11 @@ export interface EngineOptions {
   /** Stores pushed concurrently by one process. Default 16. */
   concurrency?: number;
   /**
+   * How long a store stays leased after its last push, so this process's next change to it is pushed straight
+   * from memory instead of through a notification, a claim and a read. Default 1000 ms.
+   */
+  warmMs?: number;
+  /**
    * Ingest transactions of one supplier running at once; calls arriving meanwhile wait and are applied together
    * in the next one (group commit). Default 1 on PGlite, 2 on a server.
    */

@@ -18,15 +18,21 @@ for (const v of variants) {
       const off = await db.listen(DESIRED_CHANNEL, (p) => got.push(p));
       const rows = stores.flatMap((s) => ['A', 'B'].map((sku) => ({ listingId: `${s}:${sku}`, storeId: s, sku, externalId: `ext-${sku}`, externalLocationId: null, desired: 5 })));
       const wait = async (n: number) => { for (let i = 0; i < 50 && got.length < n; i++) await new Promise((r) => setTimeout(r, 20)); };
-      await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString()));
+      const written = await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString(), 'proc-1'));
+      assert.deepEqual(written.map((w) => w.version), [1, 1, 1, 1], 'a new row is version 1');
       await wait(1);
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(got.length, 1);
-      assert.deepEqual(parseDesiredPayload(got[0]!)?.sort(), [...stores].sort());
+      const first = parseDesiredPayload(got[0]!);
+      assert.equal(first.origin, 'proc-1', 'the notification names the writing process');
+      assert.deepEqual(first.ids?.sort(), [...stores].sort());
       await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString()));
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(got.length, 1, 'unchanged values: no notification');
-      assert.equal(parseDesiredPayload(''), null, 'an empty payload means every store');
+      const again = await db.transaction((tx) => writeDesired(tx, sup, rows.map((r) => ({ ...r, desired: 6 })), new Date().toISOString()));
+      assert.deepEqual(again.map((w) => w.version), [2, 2, 2, 2], 'each change bumps the version');
+      assert.deepEqual(parseDesiredPayload('|'), { origin: '', ids: null }, 'no ids means every store');
+      assert.deepEqual(parseDesiredPayload('a,b'), { origin: '', ids: ['a', 'b'] }, 'a payload without an origin');
       await off();
     } finally {
       await close();

@@ -40,8 +40,10 @@ for (const v of variants) {
         testConnector(s).delayMs = 3;
         stores.push(s);
       }
-      engines.push(createEngine({ db, clock, processId: 'one', sweepMs: 100, reconcile: false }));
-      engines.push(createEngine({ db: db2, clock, processId: 'two', sweepMs: 100, reconcile: false }));
+      // Stores stay with a process for a while after their last push (warm runs), and a process learns that another
+      // has started at its next heartbeat (a third of the lease): a short lease lets the shares settle in the test.
+      engines.push(createEngine({ db, clock, processId: 'one', sweepMs: 100, reconcile: false, leaseMs: 1500 }));
+      engines.push(createEngine({ db: db2, clock, processId: 'two', sweepMs: 100, reconcile: false, leaseMs: 1500 }));
       const pushedBy = [0, 0];
       engines.forEach((e, i) => e.on('pushed', () => { pushedBy[i]!++; }));
       await Promise.all(engines.map((e) => e.start()));
@@ -50,7 +52,7 @@ for (const v of variants) {
         await engine.ingestEvents(sup, skus.map((sku, i) => ({
           id: `r${round}-${i}`, sku, location: 'main', kind: 'set' as const, quantity: 10 + round + i, occurredAt: new Date().toISOString(),
         })));
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => setTimeout(r, 200));
       }
       await waitFor(() => converged(db), 'every store to converge');
       for (const s of stores) {

@@ -29,7 +29,7 @@ export async function claimStores(
          for update skip locked)
        returning s.id, s.supplier_id, s.platform, s.config, s.credentials, s.failures, s.last_push_at)
      select c.id, c.supplier_id, c.platform, c.config, c.credentials, c.failures,
-            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id
+            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id, d.version
      from claimed c
      left join lateral (${dirtyRowsOf('c.id', 'coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)')}) d on true
      order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
@@ -40,7 +40,10 @@ export async function claimStores(
     let entry = out.get(r.id);
     if (!entry) out.set(r.id, (entry = { store: { id: r.id, supplier_id: r.supplier_id, platform: r.platform, config: r.config, credentials: r.credentials, failures: r.failures }, rows: [] }));
     if (r.listing_id !== null) {
-      entry.rows.push({ listing_id: r.listing_id, sku: r.sku, desired: r.desired, confirmed: r.confirmed, desired_at: r.desired_at, external_id: r.external_id, external_location_id: r.external_location_id });
+      entry.rows.push({
+        listing_id: r.listing_id, sku: r.sku, desired: r.desired, confirmed: r.confirmed, desired_at: r.desired_at,
+        external_id: r.external_id, external_location_id: r.external_location_id, version: Number(r.version),
+      });
     }
   }
   return [...out.values()];
@@ -51,7 +54,7 @@ export async function claimStores(
  * subquery of the claim and of loadDirtyMany; it reads from the top of the `desired_dirty_newest` index.
  */
 export function dirtyRowsOf(storeId: string, limit: string): string {
-  return `select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id from desired
+  return `select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id, version from desired
        where store_id = ${storeId} and confirmed is distinct from desired order by desired_at desc, listing_id limit ${limit}`;
 }
 
@@ -59,6 +62,8 @@ export function dirtyRowsOf(storeId: string, limit: string): string {
 export interface DirtyRow {
   listing_id: string; sku: string; desired: number; confirmed: number | null; desired_at: string;
   external_id: string; external_location_id: string | null;
+  /** Bumped by every write of the row (see DesiredChange). */
+  version: number;
 }
 
 /**
@@ -92,14 +97,14 @@ export async function insertDrift(
   );
 }
 
-/** Extends the leases this owner still holds (the heartbeat of a live process). Returns how many. */
-export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseUntil: string): Promise<number> {
-  if (storeIds.length === 0) return 0;
-  const rows = await db.query(
-    `update stores set lease_until = $3::timestamptz where id = any($2::text[]) and lease_owner = $1 returning 1`,
+/** Extends the leases this owner still holds (the heartbeat of a live process). Returns the stores renewed. */
+export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseUntil: string): Promise<Set<string>> {
+  if (storeIds.length === 0) return new Set();
+  const rows = await db.query<{ id: string }>(
+    `update stores set lease_until = $3::timestamptz where id = any($2::text[]) and lease_owner = $1 returning id`,
     [owner, storeIds, leaseUntil],
   );
-  return rows.length;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Ends a lease without touching failure state (nothing to do, or rate limited until `nextAt`). */
