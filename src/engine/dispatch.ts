@@ -200,10 +200,10 @@ export class Dispatcher {
     if ('error' in sent) {
       // The call failed as a whole: its push_log line, then the end of the lease.
       engineMetrics.pushes.inc({ result: 'error' });
-      run.confirming = this.finish.add({ outcome: {
+      run.confirming = this.confirm(run, { outcome: {
         supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: 0, failed: items.length,
         durationMs: sent.durationMs, error: sent.error, acks: [],
-      } });
+      } }, []);
       ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error: sent.error, lagMs: [], e2eMs: [] });
       return { release: { failed: true, error: sent.error } };
     }
@@ -230,10 +230,10 @@ export class Dispatcher {
     const redrift = drift.some((f) => run.drifted.has(f.listingId));
     for (const f of drift) run.drifted.add(f.listingId);
     const error = fails[0]?.error ?? null;
-    const confirm = this.finish.add({ outcome: {
+    const confirm = this.confirm(run, { outcome: {
       supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: acks.length, failed: fails.length,
       durationMs: sent.durationMs, error, acks: acked,
-    } }).then(() => run.confirmed(acked, performance.now()));
+    } }, acked);
     run.confirming = confirm;
     // In the background the next push goes out while this one is confirmed; tests' rounds wait, step by step.
     if (!run.warm || fails.length > 0) await confirm;
@@ -255,6 +255,21 @@ export class Dispatcher {
       return { release: { failed: allFailed, partial: partial || redrift, retryAfterMs: sent.retryAfterMs, error: allFailed ? (error ?? 'failed') : null } };
     }
     return null;
+  }
+
+  /**
+   * Queues a push's confirmation. It never rejects: nobody may be waiting for it yet (the next push goes out
+   * first), so a failure ends the run instead, leaving the rows dirty for the next claim.
+   */
+  private confirm(run: StoreRun, work: { outcome: PushOutcome }, acked: readonly { listingId: string; version: number }[]): Promise<void> {
+    return this.finish.add(work).then(
+      () => run.confirmed(acked, performance.now()),
+      (err: unknown) => {
+        this.ctx.log.warn({ err, storeId: run.store.id }, 'confirmation failed');
+        run.failure ??= err instanceof Error ? err : new Error(String(err));
+        run.kick();
+      },
+    );
   }
 
   /**

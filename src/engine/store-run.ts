@@ -33,8 +33,15 @@ export const itemFromChange = (c: DesiredChange, committedAt: number): RunItem =
   desired: c.desired, version: c.version, confirmed: c.confirmed, originMs: committedAt, arrivedMs: Date.parse(c.desiredAt),
 });
 
-/** How long an acknowledged quantity is remembered after its confirmation committed (ms). */
-const SEEN_GRACE_MS = 5000;
+/**
+ * How long an acknowledged quantity is remembered after its confirmation committed (ms): long enough for a
+ * handover whose write read the row just before that commit to arrive; entries living longer would only add to
+ * the heap under a backlog of hundreds of thousands of rows.
+ */
+const SEEN_GRACE_MS = 1000;
+
+/** keepUntil of an entry whose confirmation is not written yet (an integer, so the field stays small). */
+const KEEP = -1;
 
 export class StoreRun {
   /** Rows waiting to be pushed, oldest change first (a Map keeps insertion order). */
@@ -87,7 +94,7 @@ export class StoreRun {
     for (const item of out) {
       this.pending.delete(item.listingId);
       const s = this.seen.get(item.listingId);
-      this.seen.set(item.listingId, { version: item.version, acked: s?.acked ?? null, keepUntil: Infinity });
+      if (s) { s.version = item.version; s.keepUntil = KEEP; } else this.seen.set(item.listingId, { version: item.version, acked: null, keepUntil: KEEP });
     }
     return out.map((item) => ({ ...item, lastConfirmed: this.seen.get(item.listingId)!.acked ?? item.confirmed }));
   }
@@ -95,19 +102,22 @@ export class StoreRun {
   /** The store acknowledged (or, on drift, reported) `quantity` for the item at `version`. */
   acked(listingId: string, version: number, quantity: number): void {
     const s = this.seen.get(listingId);
-    if (s && s.version > version) return;
-    this.seen.set(listingId, { version, acked: quantity, keepUntil: Infinity });
+    if (!s) { this.seen.set(listingId, { version, acked: quantity, keepUntil: KEEP }); return; }
+    if (s.version > version) return;
+    s.version = version;
+    s.acked = quantity;
+    s.keepUntil = KEEP;
   }
 
   /** The confirmation of these items committed: forget them after the grace period. */
   confirmed(items: readonly { listingId: string; version: number }[], now: number): void {
     for (const i of items) {
       const s = this.seen.get(i.listingId);
-      if (s && s.version === i.version) s.keepUntil = now + SEEN_GRACE_MS;
+      if (s && s.version === i.version) s.keepUntil = Math.round(now + SEEN_GRACE_MS);
     }
-    if (now - this.lastPrune < 1000) return;
+    if (now - this.lastPrune < SEEN_GRACE_MS / 4) return;
     this.lastPrune = now;
-    for (const [id, s] of this.seen) if (s.keepUntil < now) this.seen.delete(id);
+    for (const [id, s] of this.seen) if (s.keepUntil !== KEEP && s.keepUntil < now) this.seen.delete(id);
   }
 
   /** Wakes the run if it is waiting. */
