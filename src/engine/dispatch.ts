@@ -8,17 +8,18 @@
  * push, so a change reaches the store without a notification, a claim or a read. The table stays the truth:
  * notifications from other processes, the sweep and every failure go back to it.
  */
-import { claimStores, countDirtyByStore, deferStore, insertDrift, recordItemFailures, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
+import { claimStores, countDirtyByStore, deferStore, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
 import { beat, forgetDispatcher } from '../store/ops/dispatchers.ts';
 import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
 import { Batcher, SerialBatcher } from './batcher.ts';
-import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
+import type { Connector } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
-import { lockDesiredRows, type DesiredChange } from '../store/ops/desired.ts';
+import type { DesiredChange } from '../store/ops/desired.ts';
 import { retryTx } from './retry.ts';
 import { iso, type Ctx } from './context.ts';
 import { engineMetrics } from './metrics.ts';
-import { itemFromChange, itemFromRow, StoreRun, type RunItem } from './store-run.ts';
+import { itemFromChange, itemFromRow, StoreRun } from './store-run.ts';
+import { recordFailures, sendPush, type SentItem } from './push-call.ts';
 
 export interface DispatchSettings {
   owner: string; leaseMs: number; pushTimeoutMs: number; backoffBaseMs: number; backoffCapMs: number;
@@ -30,20 +31,8 @@ export interface DispatchSettings {
 /** How a run ends: its lease released with these fields, or deferred to a time (rate limit), or dropped (lost). */
 type RunEnd = { release: Partial<ReleaseFields> } | { deferUntil: number | null } | { lost: true };
 
-type SentItem = RunItem & { lastConfirmed: number | null };
-
 /** Rows read with a claim for a store whose connector's batch size is not known yet (Shopify's limit). */
 const DEFAULT_BATCH = 250;
-
-type ItemFailure = { listingId: string; error: string; actual: number | null };
-
-class Timeout extends Error {}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Timeout(`push timed out after ${ms} ms`)), ms); timer.unref?.(); });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
 
 export class Dispatcher {
   /** Stores this process holds a lease on right now: renewed by the heartbeat, and its busy slots. */
@@ -195,7 +184,7 @@ export class Dispatcher {
   private async push(run: StoreRun, connector: Connector, items: SentItem[]): Promise<RunEnd | null> {
     const { ctx } = this;
     const store = run.store;
-    const sent = await this.send(connector, items);
+    const sent = await sendPush(connector, items, this.s.pushTimeoutMs);
     const ackedAt = ctx.clock.now();
     if ('error' in sent) {
       // The call failed as a whole: its push_log line, then the end of the lease.
@@ -240,7 +229,7 @@ export class Dispatcher {
     if (fails.length > 0) {
       // Failures are recorded after the confirmation (in order) and before the lease ends, so whoever claims the
       // store next sees them.
-      const record = this.recordFailures(store, byId, fails);
+      const record = recordFailures(this.ctx, store, byId, fails);
       run.confirming = record;
       await record;
       for (const f of drift) run.acked(f.listingId, byId.get(f.listingId)!.version, f.actual!);
@@ -304,47 +293,6 @@ export class Dispatcher {
     const idle = live.filter((r) => r.pending.size === 0 && !r.reading);
     const old = live.filter((r) => !idle.includes(r) && performance.now() - r.startedAt > this.s.leaseMs / 3);
     for (const r of [...idle, ...old].slice(0, wanted)) { r.yieldRequested = true; r.kick(); }
-  }
-
-  /** One connector call with a timeout; each item sorted into acknowledged or failed, or the call's error. */
-  private async send(connector: Connector, items: SentItem[]): Promise<
-    | { acks: { listingId: string; quantity: number }[]; fails: ItemFailure[]; retryAfterMs: number; durationMs: number }
-    | { error: string; durationMs: number }
-  > {
-    const push: PushItem[] = items.map((i) => ({
-      listingId: i.listingId, sku: i.sku, externalId: i.externalId, externalLocationId: i.externalLocationId,
-      quantity: i.desired, lastConfirmed: i.lastConfirmed,
-    }));
-    const t0 = performance.now();
-    let result: PushResult;
-    try {
-      result = await withTimeout(connector.push(push), this.s.pushTimeoutMs);
-    } catch (err) {
-      return { error: (err as Error).message ?? String(err), durationMs: Math.round(performance.now() - t0) };
-    }
-    const open = new Set(items.map((i) => i.listingId));
-    const acks: { listingId: string; quantity: number }[] = [];
-    const fails: ItemFailure[] = [];
-    for (const r of result.items) {
-      if (!open.delete(r.listingId)) continue;
-      if (r.ok) acks.push({ listingId: r.listingId, quantity: r.quantity });
-      else fails.push({ listingId: r.listingId, error: r.error, actual: r.actual ?? null });
-    }
-    for (const id of open) fails.push({ listingId: id, error: 'not acknowledged', actual: null });
-    return { acks, fails, retryAfterMs: result.retryAfterMs ?? 0, durationMs: Math.round(performance.now() - t0) };
-  }
-
-  private async recordFailures(store: ClaimedStore, items: ReadonlyMap<string, SentItem>, fails: ItemFailure[]): Promise<void> {
-    const at = iso(this.ctx.clock.now());
-    const drift = fails.filter((f) => f.actual !== null).map((f) => {
-      const item = items.get(f.listingId)!;
-      return { supplierId: store.supplier_id, storeId: store.id, listingId: f.listingId, sku: item.sku, expected: item.lastConfirmed, actual: f.actual!, source: 'push_stale' };
-    });
-    await retryTx(() => this.ctx.db.transaction(async (tx) => {
-      await lockDesiredRows(tx, fails.map((f) => f.listingId));
-      await recordItemFailures(tx, store.id, fails, at);
-      await insertDrift(tx, drift, at);
-    }));
   }
 
   private async claim(limit: number, only: readonly string[] | null = null): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
