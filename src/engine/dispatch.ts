@@ -11,7 +11,7 @@
 import { claimStores, countDirtyByStore, deferStore, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
 import { beat, forgetDispatcher } from '../store/ops/dispatchers.ts';
 import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
-import { Batcher, SerialBatcher } from './batcher.ts';
+import { Batcher } from './batcher.ts';
 import type { Connector } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
 import type { DesiredChange } from '../store/ops/desired.ts';
@@ -62,7 +62,7 @@ export class Dispatcher {
   // Stores reading at once share one statement; confirmations and lease releases go out one statement at a time,
   // each gathering everything that arrived while the previous one ran.
   private readonly dirty: Batcher<{ storeId: string; limit: number }, DirtyRow[]>;
-  private readonly finish: SerialBatcher<{ outcome?: PushOutcome; release?: ReleaseFields }, void>;
+  private readonly finish: Batcher<{ outcome?: PushOutcome; release?: ReleaseFields }, void>;
 
   constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {
     const backoff = { baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter, unhealthyRetryMs: s.unhealthyRetryMs };
@@ -70,12 +70,12 @@ export class Dispatcher {
       const rows = await loadDirtyMany(ctx.db, items);
       return items.map((i) => rows.get(i.storeId) ?? []);
     });
-    this.finish = new SerialBatcher(async (items) => {
+    this.finish = new Batcher(async (items) => {
       const outcomes = items.flatMap((i) => (i.outcome ? [i.outcome] : []));
       const releases = items.flatMap((i) => (i.release ? [i.release] : []));
       await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), backoff, outcomes, releases));
       return items.map((): void => undefined);
-    });
+    }, true);
   }
 
   private releaseFields(storeId: string, fields: Partial<ReleaseFields>): ReleaseFields {
