@@ -81,6 +81,43 @@ for (const v of variants) {
   });
 }
 
+// Pausing a store stops a warm run pushing to it, whichever process paused it: the heartbeat does not renew the
+// lease of a paused store, and its run ends without pushing again.
+for (const v of variants) {
+  test(`a warm store run stops when its store is paused (${v.name})`, async (t) => {
+    if (v.name === 'postgres' && !(await serverReachable())) return t.skip(SKIP_SERVER);
+    const { db, close } = await v.open();
+    try {
+      const clock = new FakeClock();
+      const { engine, supplierId: sup } = await newEngine(db, clock, { sweepMs: 60_000, warmMs: 60_000, leaseMs: 300 });
+      const store = await addStore(db, sup, await addRetailer(db, sup));
+      await addListings(db, sup, store, ['A']);
+      const conn = testConnector(store);
+      const set = (q: number) => engine.ingestEvents(sup, [{ id: evId(), sku: 'A', location: 'main', kind: 'set', quantity: q, occurredAt: at(clock, q) }]);
+      await engine.start();
+      try {
+        await set(1);
+        await until(() => conn.levels.get('ext-A') === 1, 'the first change is pushed');
+        await db.query(`update stores set paused = true where id = $1`, [store]);
+        // A few heartbeats (every 100 ms with a 300 ms lease).
+        await new Promise((r) => setTimeout(r, 400));
+        await set(2);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(conn.levels.get('ext-A'), 1, 'nothing is pushed to a paused store');
+        await db.query(`update stores set paused = false where id = $1`, [store]);
+        // The stopped run left its lease to expire (it was no longer its to release).
+        clock.advance(1000);
+        await set(3);
+        await until(() => conn.levels.get('ext-A') === 3, 'once resumed, the store is claimed and pushed again');
+      } finally {
+        await engine.stop();
+      }
+    } finally {
+      await close();
+    }
+  });
+}
+
 const item = (version: number, desired: number, confirmed: number | null = null): RunItem => ({
   listingId: 'L', sku: 'S', externalId: 'e', externalLocationId: null, desired, version, confirmed, originMs: 0, arrivedMs: 0,
 });

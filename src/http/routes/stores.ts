@@ -137,6 +137,8 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const supplierId = principalOf(request).supplierId;
       const { id } = request.params as { id: string };
       const store = await setStorePaused(deps.db, supplierId, id, action === 'pause', deps.now());
+      // A store this process is pushing stops at once (other processes' runs stop at their next heartbeat).
+      if (action === 'pause') deps.engine.invalidateStore(id);
       const skus = await storeSkus(id);
       if (skus.length > 0) await deps.engine.recompute(supplierId, skus);
       return store;

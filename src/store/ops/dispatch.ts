@@ -97,11 +97,14 @@ export async function insertDrift(
   );
 }
 
-/** Extends the leases this owner still holds (the heartbeat of a live process). Returns the stores renewed. */
+/**
+ * Extends the leases this owner still holds (the heartbeat of a live process). Returns the stores renewed: a
+ * store paused (or deleted) meanwhile is not, so its run stops pushing, whichever process paused it.
+ */
 export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseUntil: string): Promise<Set<string>> {
   if (storeIds.length === 0) return new Set();
   const rows = await db.query<{ id: string }>(
-    `update stores set lease_until = $3::timestamptz where id = any($2::text[]) and lease_owner = $1 returning id`,
+    `update stores set lease_until = $3::timestamptz where id = any($2::text[]) and lease_owner = $1 and not paused returning id`,
     [owner, storeIds, leaseUntil],
   );
   return new Set(rows.map((r) => r.id));
