@@ -233,7 +233,8 @@ export class Dispatcher {
       run.confirming = record;
       await record;
       for (const f of drift) run.acked(f.listingId, byId.get(f.listingId)!.version, f.actual!);
-      if (!redrift) for (const f of drift) run.requeue(byId.get(f.listingId)!);
+      // Pushed again at once, against the level the store reported (now the row's confirmed, written above).
+      if (!redrift) for (const f of drift) run.requeue({ ...byId.get(f.listingId)!, confirmed: f.actual!, fromTable: true });
     }
     engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
     if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);

@@ -17,6 +17,11 @@ export interface RunItem {
   desired: number; version: number;
   /** The store's last confirmed quantity as the row showed it when read or written. */
   confirmed: number | null;
+  /**
+   * Read from the table after this run's confirmations were written, so `confirmed` is current (a report from
+   * the store included). A handed-over row's was read by its writer, maybe before a confirmation committed.
+   */
+  fromTable: boolean;
   /** Lag origin (ms): the commit that set the value when it was handed over, else the row's desired_at. */
   originMs: number;
   /** The row's desired_at (ms): when the change arrived, for the end-to-end lag. */
@@ -25,12 +30,12 @@ export interface RunItem {
 
 export const itemFromRow = (r: DirtyRow): RunItem => ({
   listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
-  desired: r.desired, version: r.version, confirmed: r.confirmed, originMs: Date.parse(r.desired_at), arrivedMs: Date.parse(r.desired_at),
+  desired: r.desired, version: r.version, confirmed: r.confirmed, fromTable: true, originMs: Date.parse(r.desired_at), arrivedMs: Date.parse(r.desired_at),
 });
 
 export const itemFromChange = (c: DesiredChange, committedAt: number): RunItem => ({
   listingId: c.listingId, sku: c.sku, externalId: c.externalId, externalLocationId: c.externalLocationId,
-  desired: c.desired, version: c.version, confirmed: c.confirmed, originMs: committedAt, arrivedMs: Date.parse(c.desiredAt),
+  desired: c.desired, version: c.version, confirmed: c.confirmed, fromTable: false, originMs: committedAt, arrivedMs: Date.parse(c.desiredAt),
 });
 
 /**
@@ -87,7 +92,10 @@ export class StoreRun {
     if (!p || p.version < item.version) this.pending.set(item.listingId, item);
   }
 
-  /** Takes up to `n` items, newest change first, with the last confirmed quantity each push should name. */
+  /**
+   * Takes up to `n` items, newest change first, with the last confirmed quantity each push should name: the
+   * row's for a row read from the table, else the quantity the store last acknowledged, if this run knows it.
+   */
   take(n: number): (RunItem & { lastConfirmed: number | null })[] {
     const all = [...this.pending.values()];
     const out = all.slice(Math.max(0, all.length - n)).reverse();
@@ -96,7 +104,7 @@ export class StoreRun {
       const s = this.seen.get(item.listingId);
       if (s) { s.version = item.version; s.keepUntil = KEEP; } else this.seen.set(item.listingId, { version: item.version, acked: null, keepUntil: KEEP });
     }
-    return out.map((item) => ({ ...item, lastConfirmed: this.seen.get(item.listingId)!.acked ?? item.confirmed }));
+    return out.map((item) => ({ ...item, lastConfirmed: item.fromTable ? item.confirmed : this.seen.get(item.listingId)!.acked ?? item.confirmed }));
   }
 
   /** The store acknowledged (or, on drift, reported) `quantity` for the item at `version`. */

@@ -118,8 +118,40 @@ for (const v of variants) {
   });
 }
 
-const item = (version: number, desired: number, confirmed: number | null = null): RunItem => ({
-  listingId: 'L', sku: 'S', externalId: 'e', externalLocationId: null, desired, version, confirmed, originMs: 0, arrivedMs: 0,
+// A store's own report of a level (a webhook, reconciliation) can make a row dirty that a warm run has already
+// pushed at its current version: the report moves the version on, so the run pushes again at once instead of
+// taking the row for one it has handled.
+for (const v of variants) {
+  test(`a level the store reports makes a warm run push the row again at once (${v.name})`, async (t) => {
+    if (v.name === 'postgres' && !(await serverReachable())) return t.skip(SKIP_SERVER);
+    const { db, close } = await v.open();
+    try {
+      const clock = new FakeClock();
+      const { engine, supplierId: sup } = await newEngine(db, clock, { sweepMs: 60_000, warmMs: 60_000 });
+      const store = await addStore(db, sup, await addRetailer(db, sup));
+      await addListings(db, sup, store, ['A']);
+      const conn = testConnector(store);
+      await engine.start();
+      try {
+        await engine.ingestEvents(sup, [{ id: evId(), sku: 'A', location: 'main', kind: 'set', quantity: 5, occurredAt: at(clock) }]);
+        await until(() => conn.levels.get('ext-A') === 5, 'the change is pushed');
+        await until(() => conn.batches.length === 1, 'one push');
+        await new Promise((r) => setTimeout(r, 100));
+        conn.levels.set('ext-A', 7);
+        assert.deepEqual(await engine.receiveLevel(store, 'ext-A', 7), { drift: true });
+        await until(() => conn.levels.get('ext-A') === 5, 'the engine pushes its number back without waiting for the sweep');
+        assert.deepEqual(conn.batches.at(-1)!.map((i) => [i.quantity, i.lastConfirmed]), [[5, 7]], 'against the level the store reported');
+      } finally {
+        await engine.stop();
+      }
+    } finally {
+      await close();
+    }
+  });
+}
+
+const item = (version: number, desired: number, confirmed: number | null = null, fromTable = false): RunItem => ({
+  listingId: 'L', sku: 'S', externalId: 'e', externalLocationId: null, desired, version, confirmed, fromTable, originMs: 0, arrivedMs: 0,
 });
 
 // A row seen twice, from a handoff and from a read that started before its commit, must not let the older value
@@ -136,4 +168,6 @@ test('a store run keeps the newest version of each row and names the last acknow
   run.acked('L', 2, 99);
   run.requeue(item(3, 30, 5));
   assert.deepEqual(run.take(10).map((i) => i.lastConfirmed), [20], 'an acknowledgement of an older version is ignored');
+  run.offer(item(4, 40, 33, true));
+  assert.deepEqual(run.take(10).map((i) => i.lastConfirmed), [33], 'a row read from the table names its own confirmed (the store may have reported it)');
 });

@@ -66,12 +66,13 @@ export async function loadStoreListings(db: Db, storeId: string, externalIds?: r
 
 /**
  * The store's real levels become the confirmed values (rows whose desired differs turn dirty). A row that turns
- * dirty this way needs a push from now on, so its lag is counted from now, not from its last desired change.
+ * dirty this way needs a push from now on, so its lag is counted from now, not from its last desired change, and
+ * its version moves on: a store run that already pushed the desired value must see the row as new work.
  */
 export async function setConfirmed(db: Db, rows: readonly { listingId: string; quantity: number }[], at: string): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `update desired d set confirmed = u.q, confirmed_at = $3::timestamptz,
+    `update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, version = d.version + 1,
        desired_at = case when d.confirmed is not distinct from d.desired and u.q is distinct from d.desired then $3::timestamptz else d.desired_at end
      from unnest($1::text[], $2::int[]) u(id, q) where d.listing_id = u.id`,
     [rows.map((r) => r.listingId), rows.map((r) => r.quantity), at],
