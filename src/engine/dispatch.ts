@@ -18,8 +18,8 @@ import type { DesiredChange } from '../store/ops/desired.ts';
 import { retryTx } from './retry.ts';
 import { iso, type Ctx } from './context.ts';
 import { engineMetrics } from './metrics.ts';
-import { itemFromChange, itemFromRow, StoreRun } from './store-run.ts';
-import { recordFailures, sendPush, type SentItem } from './push-call.ts';
+import { itemFromChange, itemFromRow, StoreRun, type SentItem } from './store-run.ts';
+import { recordFailures, sendPush } from './push-call.ts';
 
 export interface DispatchSettings {
   owner: string; leaseMs: number; pushTimeoutMs: number; backoffBaseMs: number; backoffCapMs: number;

@@ -184,8 +184,9 @@ export function createEngine(opts: EngineOptions): Engine {
         const released = await releaseAllLeases(opts.db);
         if (released > 0) log.info({ released }, 'released store leases left by a previous run');
       }
-      // Each notification names the stores whose desired rows changed. This process's own writes reach the
-      // dispatcher in memory (handoff) or through wake(), so only the others' notifications are acted on.
+      // Each notification names the stores whose desired rows changed. This process's ingest and recompute writes
+      // reach the dispatcher in memory (handoff), so their notifications are skipped; orders, holds and store
+      // reports notify with no origin and are acted on here like another process's.
       unlisten = await opts.db.listen(DESIRED_CHANNEL, (payload) => {
         const { origin, ids } = parseDesiredPayload(payload);
         if (origin === processId) return;

@@ -2,7 +2,7 @@
  * The connector call of a push and what its failures leave behind (used by the dispatcher's store runs).
  *
  * Terms:
- * - sent item: a row as pushed, with the last confirmed quantity the push names (Shopify's compare-and-set).
+ * - sent item (SentItem, store-run.ts): a row as pushed, with the last confirmed quantity the push names.
  * - item failure: an item the store did not take; `actual` is the store's own level when it said so (drift).
  */
 import type { Connector, PushItem, PushResult } from '../connectors/types.ts';
@@ -10,9 +10,7 @@ import { insertDrift, recordItemFailures, type ClaimedStore } from '../store/ops
 import { lockDesiredRows } from '../store/ops/desired.ts';
 import { iso, type Ctx } from './context.ts';
 import { retryTx } from './retry.ts';
-import type { RunItem } from './store-run.ts';
-
-export type SentItem = RunItem & { lastConfirmed: number | null };
+import type { SentItem } from './store-run.ts';
 
 export type ItemFailure = { listingId: string; error: string; actual: number | null };
 

@@ -28,6 +28,9 @@ export interface RunItem {
   arrivedMs: number;
 }
 
+/** An item as a push sends it, with the last confirmed quantity it names (Shopify's compare-and-set). */
+export type SentItem = RunItem & { lastConfirmed: number | null };
+
 export const itemFromRow = (r: DirtyRow): RunItem => ({
   listingId: r.listing_id, sku: r.sku, externalId: r.external_id, externalLocationId: r.external_location_id,
   desired: r.desired, version: r.version, confirmed: r.confirmed, fromTable: true, originMs: Date.parse(r.desired_at), arrivedMs: Date.parse(r.desired_at),
@@ -96,7 +99,7 @@ export class StoreRun {
    * Takes up to `n` items, newest change first, with the last confirmed quantity each push should name: the
    * row's for a row read from the table, else the quantity the store last acknowledged, if this run knows it.
    */
-  take(n: number): (RunItem & { lastConfirmed: number | null })[] {
+  take(n: number): SentItem[] {
     const all = [...this.pending.values()];
     const out = all.slice(Math.max(0, all.length - n)).reverse();
     for (const item of out) {
@@ -135,12 +138,12 @@ export class StoreRun {
     w?.();
   }
 
-  /** Waits for a kick, or `timeoutMs` (true if kicked). */
-  idle(timeoutMs: number): Promise<boolean> {
+  /** Waits for a kick, or `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wakeUp = null; resolve(false); }, timeoutMs);
+      const timer = setTimeout(() => { this.wakeUp = null; resolve(); }, timeoutMs);
       timer.unref?.();
-      this.wakeUp = () => { clearTimeout(timer); resolve(true); };
+      this.wakeUp = () => { clearTimeout(timer); resolve(); };
     });
   }
 }

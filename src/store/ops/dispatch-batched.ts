@@ -104,7 +104,7 @@ export async function finishPushes(
          last_error = r.error
        from unnest($17::text[], $18::bool[], $19::bool[], $20::int[], $21::bool[], $22::text[]) r(sid, failed, partial, retry_after, pushed, error)
        where s.id = r.sid and s.lease_owner = $11)
-     select (select count(*) from conf) as n`,
+     select 1`,
     [acks.map((a) => a.listingId), acks.map((a) => a.quantity), at,
       pushes.map((p) => p.supplierId), pushes.map((p) => p.storeId), pushes.map((p) => p.items), pushes.map((p) => p.ok),
       pushes.map((p) => p.failed), pushes.map((p) => p.durationMs), pushes.map((p) => p.error),
