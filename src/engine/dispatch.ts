@@ -1,304 +1,176 @@
 /**
- * Per-store dispatch (SPEC section 8): claim due stores with a lease, push their dirty rows newest first in
- * batches of the connector's maxBatch, confirm only what was acknowledged, record drift and lag, back off on
- * failure. `runUntilIdle` drives it deterministically for tests; `wake` drives it in the background.
+ * Per-store dispatch: claim due stores with a lease, run each claimed store (store-run.ts: read its dirty rows
+ * newest first in batches of the connector's maxBatch, push, confirm only what was acknowledged, back off on
+ * failure), renew the leases of the runs with a heartbeat, and share the stores with the other live processes.
  *
- * In the background a store's run outlives its backlog: it keeps the lease for `warmMs` after its last push, and
- * this process's own commits are handed to it in memory (`handoff`), pushed at once and confirmed behind the
- * push, so a change reaches the store without a notification, a claim or a read. The table stays the truth:
- * notifications from other processes, the sweep and every failure go back to it.
+ * The same runs serve both drivers: `runUntilIdle` (tests, `dispatchOnce`) claims rounds until nothing is due,
+ * and in the background (`start`) notifications and the sweep claim stores, and a run stays warm (keeps its
+ * lease) for `warmMs` after its last push. Time comes from the injected clock and scheduler only.
  */
 import { claimStores, countDirtyByStore, deferStore, renewLeases, type ClaimedStore, type DirtyRow } from '../store/ops/dispatch.ts';
 import { beat, forgetDispatcher } from '../store/ops/dispatchers.ts';
-import { finishPushes, loadDirtyMany, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
+import { finishPushes, loadDirtyMany, type BackoffSettings, type PushOutcome, type ReleaseFields } from '../store/ops/dispatch-batched.ts';
 import { Batcher } from './batcher.ts';
-import type { Connector } from '../connectors/types.ts';
 import type { ConnectorCache } from './connectors.ts';
-import type { DesiredChange } from '../store/ops/desired.ts';
 import { retryTx } from './retry.ts';
 import { iso, type Ctx } from './context.ts';
 import { engineMetrics } from './metrics.ts';
-import { itemFromChange, itemFromRow, StoreRun, type SentItem } from './store-run.ts';
-import { recordFailures, sendPush } from './push-call.ts';
+import { StoreRun } from './store-run.ts';
+import { PushTiming, sendPush, type TimeoutSettings } from './push-call.ts';
+import { every, type Scheduler } from './scheduler.ts';
 
-export interface DispatchSettings {
-  owner: string; leaseMs: number; pushTimeoutMs: number; backoffBaseMs: number; backoffCapMs: number;
-  circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number; concurrency: number;
+export interface DispatchSettings extends TimeoutSettings {
+  owner: string; leaseMs: number; backoff: BackoffSettings;
+  /** Most stores this process pushes at once; Infinity: every store that has work, up to this process's share. */
+  concurrency: number;
   /** How long a store's run keeps its lease after its last push, waiting for more changes (background only). */
   warmMs: number;
 }
 
-/** How a run ends: its lease released with these fields, or deferred to a time (rate limit), or dropped (lost). */
-type RunEnd = { release: Partial<ReleaseFields> } | { deferUntil: number | null } | { lost: true };
-
 /** Rows read with a claim for a store whose connector's batch size is not known yet (Shopify's limit). */
 const DEFAULT_BATCH = 250;
+/** Most stores one claim statement leases. */
+const CLAIM_MAX = 500;
 
 export class Dispatcher {
-  /** Stores this process holds a lease on right now: renewed by the heartbeat, and its busy slots. */
-  private readonly held = new Set<string>();
-  /** The run of each held store. */
+  /** The run of each store this process holds a lease on (renewed by the heartbeat). */
   private readonly runs = new Map<string, StoreRun>();
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  /** The most stores this process leases at once: its even share among the live dispatchers. */
+  /** The most stores this process leases at once (its even share among the live dispatchers), and the stores. */
   private share = Infinity;
-  /** Stores in the database (not paused), as of the last heartbeat. */
   private storeCount = Infinity;
-  private claiming = false;
-  private again = false;
   /**
-   * Stores known to have new work, so a claim looks only at them: a change to a store this process is pushing
-   * goes to its run instead. `dueAll`: look at every store (the sweep, and changes whose stores are not known).
+   * Stores known to have new work, each with the number of the notification that said so, so a claim looks
+   * only at them and forgets only what it saw. `dueAll`: look at every store (the sweep, unknown stores).
    */
   private readonly due = new Map<string, number>();
   private dueAll = true;
-  /** Numbers each notification, so a claim forgets only what it saw, never a change that arrived during it. */
   private dueSeq = 0;
+  private claiming = false;
+  private again = false;
   private stopped = true;
-  private pending = new Set<Promise<unknown>>();
-  /** Each store's batch size, learnt from its connector, so a claim reads the right number of rows. */
+  private stopHeartbeat = () => {};
+  private readonly pending = new Set<Promise<unknown>>();
+  /** Per store: its connector's batch size (so a claim reads the right number of rows) and its measured push time. */
   private readonly batchOf = new Map<string, number>();
+  private readonly timing = new Map<string, PushTiming>();
 
-  // Stores reading at once share one statement; confirmations and lease releases go out one statement at a time,
-  // each gathering everything that arrived while the previous one ran.
+  // Stores reading at once share one statement; confirmations and releases go out one statement at a time, each
+  // gathering everything that arrived while the previous one ran (so two confirmations never overtake each other).
   private readonly dirty: Batcher<{ storeId: string; limit: number }, DirtyRow[]>;
-  private readonly finish: Batcher<{ outcome?: PushOutcome; release?: ReleaseFields }, void>;
+  private readonly finish: Batcher<{ outcome: PushOutcome | null; release: ReleaseFields | null }, boolean>;
 
-  constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache) {
-    const backoff = { baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, circuitAfter: s.circuitAfter, unhealthyAfter: s.unhealthyAfter, unhealthyRetryMs: s.unhealthyRetryMs };
+  constructor(private readonly ctx: Ctx, private readonly s: DispatchSettings, private readonly connectors: ConnectorCache, private readonly scheduler: Scheduler) {
     this.dirty = new Batcher(async (items) => {
-      const rows = await loadDirtyMany(ctx.db, items);
+      engineMetrics.dispatchReads.inc(items.length);
+      const rows = await loadDirtyMany(ctx.db, iso(ctx.clock.now()), items);
       return items.map((i) => rows.get(i.storeId) ?? []);
     });
     this.finish = new Batcher(async (items) => {
       const outcomes = items.flatMap((i) => (i.outcome ? [i.outcome] : []));
       const releases = items.flatMap((i) => (i.release ? [i.release] : []));
-      await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), backoff, outcomes, releases));
-      return items.map((): void => undefined);
+      const held = await retryTx(() => finishPushes(ctx.db, s.owner, iso(ctx.clock.now()), s.backoff, outcomes, releases));
+      const fenced = items.filter((i) => !held.has((i.outcome ?? i.release)!.storeId));
+      if (fenced.length) engineMetrics.fencedConfirmations.inc(fenced.length);
+      return items.map((i) => held.has((i.outcome ?? i.release)!.storeId));
     }, true);
   }
 
-  private releaseFields(storeId: string, fields: Partial<ReleaseFields>): ReleaseFields {
-    return { storeId, failed: false, partial: false, retryAfterMs: 0, pushed: false, error: null, ...fields };
-  }
-
-  /**
-   * Runs one claimed store until its work is done (or, `warm`, until it has been idle for warmMs), then ends its
-   * lease. `first` is the batch read with the claim. Returns the items acknowledged.
-   */
+  /** Runs one claimed store until its run ends. `first` is the batch read with the claim. Returns the items acknowledged. */
   async runStore(store: ClaimedStore, first: DirtyRow[] | null, warm: boolean): Promise<number> {
-    const run = new StoreRun(store, warm);
+    const { ctx, s } = this;
+    const connector = () => this.connectors.get(store);
+    let timing = this.timing.get(store.id);
+    if (!timing) this.timing.set(store.id, (timing = new PushTiming()));
+    const t = timing;
+    const run = new StoreRun(store, { warm, warmMs: s.warmMs, leaseMs: s.leaseMs }, {
+      now: () => ctx.clock.now(),
+      after: (ms, fn) => this.scheduler.after(ms, fn),
+      read: (limit) => this.dirty.add({ storeId: store.id, limit }),
+      batchSize: () => { const b = Math.max(1, connector().maxBatch); this.batchOf.set(store.id, b); return b; },
+      rateWaitMs: () => connector().rateLimit().waitMs,
+      send: (rows) => sendPush(connector(), rows, t, s, ctx.clock, this.scheduler),
+      finish: (outcome, release) => {
+        if (outcome) this.observe(outcome);
+        return this.finish.add({ outcome, release });
+      },
+      defer: (until) => deferStore(ctx.db, store.id, s.owner, until === null ? null : iso(until)),
+      mayStayWarm: () => !this.stopped && this.runs.size <= this.share,
+      othersWaiting: () => this.othersWaiting(),
+    });
     this.runs.set(store.id, run);
-    this.held.add(store.id);
-    if (first) {
-      for (const r of first) run.offer(itemFromRow(r));
-      run.moreAfterPush = first.length >= (this.batchOf.get(store.id) ?? DEFAULT_BATCH);
-    } else {
-      run.needRead = true;
-    }
-    let end: RunEnd;
     try {
-      end = await this.loop(run, this.connectors.get(store));
+      await run.run(first);
     } catch (err) {
-      // A connector that cannot be built or a database error mid-run: end the lease as a failure so the store is
-      // retried after backoff, not after the lease runs out.
-      this.ctx.log.error({ err, storeId: store.id }, 'push run failed');
-      end = { release: { failed: true, error: (err as Error).message ?? String(err) } };
-    }
-    run.ending = true;
-    try {
-      await run.confirming.catch((err) => this.ctx.log.warn({ err, storeId: store.id }, 'confirmation failed'));
-      if ('deferUntil' in end) {
-        await deferStore(this.ctx.db, store.id, this.s.owner, end.deferUntil === null ? null : iso(end.deferUntil));
-      } else if ('release' in end) {
-        const f = end.release;
-        // A run that pushed nothing and did not fail ends its lease without touching the store's failure state.
-        if (run.pushed === 0 && !f.failed && !f.partial && !f.retryAfterMs) await deferStore(this.ctx.db, store.id, this.s.owner, null);
-        else await this.finish.add({ release: this.releaseFields(store.id, { pushed: run.pushed > 0, ...f }) });
-      }
-    } catch (err) {
-      this.ctx.log.warn({ err, storeId: store.id }, 'lease release failed');
+      ctx.log.error({ err, storeId: store.id }, 'push run failed');
     } finally {
       this.runs.delete(store.id);
-      this.held.delete(store.id);
       // Work that reached the run too late for it goes back to the claims.
-      if (!('lost' in end) && (run.pending.size > 0 || run.needRead || run.moreAfterPush || run.yieldRequested)) this.due.set(store.id, ++this.dueSeq);
+      if (!run.lost && (run.workLeft || run.yieldRequested)) this.due.set(store.id, ++this.dueSeq);
     }
     return run.pushed;
   }
 
-  private async loop(run: StoreRun, connector: Connector): Promise<RunEnd> {
-    const { ctx, s } = this;
-    for (;;) {
-      if (run.failure) throw run.failure;
-      if (run.lost) return { lost: true };
-      // stop() ends background runs; tests' rounds (runUntilIdle) run without start().
-      if ((run.warm && this.stopped) || run.yieldRequested) return { release: {} };
-      const wait = connector.rateLimit().waitMs;
-      if (wait > 0) return { deferUntil: ctx.clock.now() + wait };
-      const batch = Math.max(1, connector.maxBatch);
-      this.batchOf.set(run.store.id, batch);
-      if (run.needRead && !run.reading) this.read(run, batch);
-      const items = run.take(batch);
-      if (items.length === 0) {
-        if (run.moreAfterPush) { run.moreAfterPush = false; run.needRead = true; continue; }
-        if (run.reading) { await run.idle(s.leaseMs); continue; }
-        // Warm for warmMs after the last push; reads that find nothing (the sweep's) do not extend it.
-        const left = s.warmMs - (performance.now() - run.lastPushAt);
-        if (!this.mayStayWarm(run) || left <= 0) return { release: {} };
-        await run.idle(left);
-        continue;
-      }
-      run.lastPushAt = performance.now();
-      const end = await this.push(run, connector, items);
-      if (end) return end;
-      // Without a warm run (tests' rounds), or when other stores wait for a slot, a third of the lease bounds the stay.
-      if ((!run.warm || run.yieldRequested) && performance.now() - run.startedAt > s.leaseMs / 3) return { release: {} };
-    }
-  }
-
-  private mayStayWarm(run: StoreRun): boolean {
-    return run.warm && !this.stopped && !run.yieldRequested && this.held.size <= this.share;
-  }
-
-  /** Reads the store's dirty rows into its run, once the run's confirmations are written (they would read as dirty). */
-  private read(run: StoreRun, limit: number): void {
-    run.needRead = false;
-    run.reading = true;
-    void (async () => {
-      try {
-        await run.confirming.catch(() => {});
-        const rows = await this.dirty.add({ storeId: run.store.id, limit });
-        for (const r of rows) run.offer(itemFromRow(r));
-        if (rows.length >= limit) run.moreAfterPush = true;
-      } catch (err) {
-        run.failure = err as Error;
-      } finally {
-        run.reading = false;
-        run.kick();
-      }
-    })();
-  }
-
-  /** One push: the call, its acknowledgements remembered and confirmed, failures recorded. Returns how the run ends, if it does. */
-  private async push(run: StoreRun, connector: Connector, items: SentItem[]): Promise<RunEnd | null> {
-    const { ctx } = this;
-    const store = run.store;
-    const sent = await sendPush(connector, items, this.s.pushTimeoutMs);
-    const ackedAt = ctx.clock.now();
-    if ('error' in sent) {
-      // The call failed as a whole: its push_log line, then the end of the lease.
+  /** Metrics and the `pushed` event of one push. */
+  private observe(o: PushOutcome): void {
+    const lagMs = o.acks.flatMap((a) => (a.lagMs === null ? [] : [a.lagMs]));
+    if (o.ok === 0 && o.fails.length === 0) {
       engineMetrics.pushes.inc({ result: 'error' });
-      run.confirming = this.confirm(run, { outcome: {
-        supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: 0, failed: items.length,
-        durationMs: sent.durationMs, error: sent.error, acks: [],
-      } }, []);
-      ctx.emit('pushed', { storeId: store.id, items: items.length, ok: 0, failed: items.length, error: sent.error, lagMs: [], e2eMs: [] });
-      return { release: { failed: true, error: sent.error } };
+      this.ctx.emit('pushed', { storeId: o.storeId, items: o.items, ok: 0, failed: o.items, error: o.error, lagMs: [], e2eMs: [] });
+      return;
     }
-    const { acks, fails } = sent;
-    const byId = new Map(items.map((i) => [i.listingId, i]));
-    const lagMs: number[] = [];
-    const e2eMs: number[] = [];
-    const acked = acks.map((a) => {
-      const item = byId.get(a.listingId)!;
-      run.acked(a.listingId, item.version, a.quantity);
-      // A lag is the time to show a committed value: an item the store took at another quantity has none.
-      const lag = a.quantity === item.desired ? Math.max(0, ackedAt - item.originMs) : null;
-      if (lag !== null) { lagMs.push(lag); e2eMs.push(Math.max(0, ackedAt - item.arrivedMs)); }
-      return { listingId: a.listingId, quantity: a.quantity, lagMs: lag, version: item.version };
-    });
-    run.pushed += acks.length;
-    // Items that came back with the store's actual level are drift, not failures of the store: confirmed now
-    // holds the store's number, so push again at once. A listing that drifts again within this run ends it with
-    // the base delay, so a store that keeps changing under us is not hammered.
-    const drift = fails.filter((f) => f.actual !== null);
-    const hardFails = fails.length - drift.length;
-    const allFailed = hardFails > 0 && acks.length === 0;
-    const partial = !allFailed && hardFails > 0;
-    const redrift = drift.some((f) => run.drifted.has(f.listingId));
-    for (const f of drift) run.drifted.add(f.listingId);
-    const error = fails[0]?.error ?? null;
-    const confirm = this.confirm(run, { outcome: {
-      supplierId: store.supplier_id, storeId: store.id, items: items.length, ok: acks.length, failed: fails.length,
-      durationMs: sent.durationMs, error, acks: acked,
-    } }, acked);
-    run.confirming = confirm;
-    // In the background the next push goes out while this one is confirmed; tests' rounds wait, step by step.
-    if (!run.warm || fails.length > 0) await confirm;
-    if (fails.length > 0) {
-      // Failures are recorded after the confirmation (in order) and before the lease ends, so whoever claims the
-      // store next sees them.
-      const record = recordFailures(this.ctx, store, byId, fails);
-      run.confirming = record;
-      await record;
-      for (const f of drift) run.acked(f.listingId, byId.get(f.listingId)!.version, f.actual!);
-      // Pushed again at once, against the level the store reported (now the row's confirmed, written above).
-      if (!redrift) for (const f of drift) run.requeue({ ...byId.get(f.listingId)!, confirmed: f.actual!, fromTable: true });
-    }
-    engineMetrics.pushes.inc({ result: allFailed ? 'failed' : fails.length ? 'partial' : 'ok' });
-    if (acks.length) engineMetrics.pushedItems.inc({ result: 'ok' }, acks.length);
-    if (fails.length) engineMetrics.pushedItems.inc({ result: 'failed' }, fails.length);
+    engineMetrics.pushes.inc({ result: o.ok === 0 ? 'failed' : o.failed ? 'partial' : 'ok' });
+    if (o.ok) engineMetrics.pushedItems.inc({ result: 'ok' }, o.ok);
+    if (o.failed) engineMetrics.pushedItems.inc({ result: 'failed' }, o.failed);
     for (const l of lagMs) engineMetrics.pushLag.observe(l / 1000);
-    ctx.emit('pushed', { storeId: store.id, items: items.length, ok: acks.length, failed: fails.length, lagMs, e2eMs });
-    if (allFailed || partial || redrift || sent.retryAfterMs) {
-      return { release: { failed: allFailed, partial: partial || redrift, retryAfterMs: sent.retryAfterMs, error: allFailed ? (error ?? 'failed') : null } };
-    }
-    return null;
+    // Lags count from the row's desired_at, the arrival of its change: from the commit and end to end alike.
+    this.ctx.emit('pushed', { storeId: o.storeId, items: o.items, ok: o.ok, failed: o.failed, lagMs, e2eMs: lagMs });
   }
 
-  /**
-   * Queues a push's confirmation. It never rejects: nobody may be waiting for it yet (the next push goes out
-   * first), so a failure ends the run instead, leaving the rows dirty for the next claim.
-   */
-  private confirm(run: StoreRun, work: { outcome: PushOutcome }, acked: readonly { listingId: string; version: number }[]): Promise<void> {
-    return this.finish.add(work).then(
-      () => run.confirmed(acked, performance.now()),
-      (err: unknown) => {
-        this.ctx.log.warn({ err, storeId: run.store.id }, 'confirmation failed');
-        run.failure ??= err instanceof Error ? err : new Error(String(err));
-        run.kick();
-      },
-    );
+  private othersWaiting(): boolean {
+    return [...this.due.keys()].some((id) => !this.runs.has(id)) || (this.dueAll && this.runs.size < this.storeCount);
   }
 
   /**
    * Renews the leases of the stores held. Leases can then be short (10 s by default): a process that dies stops
    * renewing, and its stores are taken over by the others within one lease, however long a push may take while
-   * the process lives. A run whose lease was not renewed (another process took the store) stops at once.
+   * the process lives. A run whose lease was not renewed (another process took the store, or it was paused)
+   * stops at once.
    */
   async heartbeat(): Promise<void> {
-    const now = this.ctx.clock.now();
-    if (this.held.size > 0) {
-      const asked = [...this.held];
-      const renewed = await renewLeases(this.ctx.db, this.s.owner, asked, iso(now + this.s.leaseMs));
+    if (this.runs.size > 0) {
+      const asked = [...this.runs.keys()];
+      const renewed = await renewLeases(this.ctx.db, this.s.owner, asked, this.s.leaseMs);
       for (const id of asked) {
         const run = this.runs.get(id);
-        if (!renewed.has(id) && run && !run.ending) { run.lost = true; run.kick(); }
+        if (!renewed.has(id) && run && run.state !== 'releasing' && run.state !== 'ended') run.lose();
       }
     }
     // Each process holds at most its share of the stores at once, so under sustained traffic several processes
     // take turns instead of the first one to wake claiming every store.
-    const { live, stores } = await beat(this.ctx.db, this.s.owner, iso(now), iso(now - this.s.leaseMs));
+    const { live, stores } = await beat(this.ctx.db, this.s.owner, this.s.leaseMs);
     this.storeCount = stores;
     const share = Math.max(1, Math.ceil(stores / live));
     const grew = share > this.share;
     this.share = share;
     if (grew) this.wake();
-    else if (this.held.size > share) this.makeRoom(this.held.size - share);
+    else if (this.runs.size > share) this.makeRoom(this.runs.size - share);
   }
 
-  /** Asks runs to end so their slots go to other stores: idle ones first, then those past a third of the lease. */
+  /** Asks runs to end so their slots go to other stores: warm (idle) ones first, then those past a third of the lease. */
   private makeRoom(wanted: number): void {
-    const live = [...this.runs.values()].filter((r) => !r.ending && !r.yieldRequested);
-    const idle = live.filter((r) => r.pending.size === 0 && !r.reading);
-    const old = live.filter((r) => !idle.includes(r) && performance.now() - r.startedAt > this.s.leaseMs / 3);
-    for (const r of [...idle, ...old].slice(0, wanted)) { r.yieldRequested = true; r.kick(); }
+    const live = [...this.runs.values()].filter((r) => !r.yieldRequested && r.state !== 'releasing' && r.state !== 'ended');
+    const idle = live.filter((r) => r.idle);
+    const old = live.filter((r) => !r.idle && r.age > this.s.leaseMs / 3);
+    for (const r of [...idle, ...old].slice(0, wanted)) r.yield();
+  }
+
+  private slots(): number {
+    return Math.min(this.s.concurrency, this.share) - this.runs.size;
   }
 
   private async claim(limit: number, only: readonly string[] | null = null): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
-    const now = this.ctx.clock.now();
-    return claimStores(this.ctx.db, this.s.owner, iso(now), iso(now + this.s.leaseMs), limit, DEFAULT_BATCH, this.batchOf, only);
+    engineMetrics.dispatchClaims.inc();
+    return claimStores(this.ctx.db, this.s.owner, iso(this.ctx.clock.now()), this.s.leaseMs, Math.min(limit, CLAIM_MAX), DEFAULT_BATCH, this.batchOf, only);
   }
 
   /** Refreshes the queue-depth gauge of every store this process has pushed (one grouped count). */
@@ -311,7 +183,7 @@ export class Dispatcher {
   async runUntilIdle(maxRounds = 10_000): Promise<number> {
     let total = 0;
     for (let i = 0; i < maxRounds; i++) {
-      const claimed = await this.claim(this.s.concurrency);
+      const claimed = await this.claim(Number.isFinite(this.s.concurrency) ? this.s.concurrency : CLAIM_MAX);
       if (claimed.length === 0) break;
       const counts = await Promise.all(claimed.map((c) => this.runStore(c.store, c.rows, false)));
       total += counts.reduce((a, b) => a + b, 0);
@@ -322,55 +194,38 @@ export class Dispatcher {
   start(): void {
     this.stopped = false;
     const tick = () => this.heartbeat().catch((err) => { if (!this.stopped) this.ctx.log.warn({ err }, 'lease heartbeat failed'); });
-    this.heartbeatTimer = setInterval(tick, Math.max(10, Math.floor(this.s.leaseMs / 3)));
-    this.heartbeatTimer.unref?.();
+    this.stopHeartbeat = every(this.scheduler, Math.max(10, Math.floor(this.s.leaseMs / 3)), tick);
     // The first claim waits for the first heartbeat, so it already knows this process's share.
-    void tick().finally(() => this.wake());
+    const first = tick().finally(() => this.wake());
+    this.pending.add(first);
+    void first.finally(() => this.pending.delete(first));
   }
 
   /**
-   * This process's committed desired changes, handed over right after their commit (`committedAt`): a store
-   * with a run gets them in memory; the others are claimed.
-   */
-  handoff(changes: readonly DesiredChange[], committedAt: number): void {
-    const others = new Set<string>();
-    for (const c of changes) {
-      const run = this.runs.get(c.storeId);
-      if (run && !run.ending && !run.lost) {
-        if (run.offer(itemFromChange(c, committedAt))) run.kick();
-      } else {
-        others.add(c.storeId);
-      }
-    }
-    if (others.size > 0) this.notify(others);
-  }
-
-  /**
-   * Stores whose desired rows changed in the table (another process's commits, drift, orders): a store with a
-   * run reads its rows; the others are claimed.
+   * Stores whose desired rows changed in the table (any process's commits, drift, orders): a store with a run
+   * reads its rows at its next step; the others are claimed.
    */
   notify(storeIds: Iterable<string>): void {
     let claimable = false;
     for (const id of storeIds) {
       const run = this.runs.get(id);
-      if (run && !run.ending && !run.lost) { run.needRead = true; run.kick(); continue; }
+      if (run && !run.lost && run.state !== 'releasing' && run.state !== 'ended') { run.notify(); continue; }
       this.due.set(id, ++this.dueSeq);
-      if (!this.held.has(id)) claimable = true;
+      if (!run) claimable = true;
     }
     if (claimable) this.claimDue();
   }
 
-  /** Background mode: every run reads its store again, and free slots claim from every store. */
+  /** Every run reads its store again, and free slots claim from every store (the sweep, orders, a reconnect). */
   wake(): void {
-    for (const run of this.runs.values()) if (!run.ending) { run.needRead = true; run.kick(); }
+    for (const run of this.runs.values()) run.notify();
     this.dueAll = true;
     this.claimDue();
   }
 
   /** Ends the run of a store whose settings changed (paused, new credentials); the next claim sees the change. */
   endRun(storeId: string): void {
-    const run = this.runs.get(storeId);
-    if (run) { run.yieldRequested = true; run.kick(); }
+    this.runs.get(storeId)?.yield();
   }
 
   /** Claims the due stores (or all, see `dueAll`) into free slots; each finished run looks at its store again. */
@@ -382,21 +237,21 @@ export class Dispatcher {
       try {
         do {
           this.again = false;
-          const free = Math.min(this.s.concurrency, this.share) - this.held.size;
+          const free = this.slots();
           if (this.stopped) break;
           if (free <= 0) {
-            // Every slot is taken while other stores may have work: runs with nothing to do give theirs up.
-            const others = [...this.due.keys()].some((id) => !this.held.has(id)) || (this.dueAll && this.held.size < this.storeCount);
-            if (others) this.makeRoom(Infinity);
+            // Every slot is taken while other stores may have work: warm runs give theirs up.
+            if (this.othersWaiting()) this.makeRoom(Infinity);
             break;
           }
           const all = this.dueAll;
-          const seen = new Map([...this.due].filter(([id]) => !this.held.has(id)));
+          const seen = new Map([...this.due].filter(([id]) => !this.runs.has(id)));
           if (!all && seen.size === 0) break;
           this.dueAll = false;
-          const claimed = await this.claim(free, all ? null : [...seen.keys()]);
+          const limit = Math.min(free, CLAIM_MAX);
+          const claimed = await this.claim(limit, all ? null : [...seen.keys()]);
           const forget = (id: string) => { if (this.due.get(id) === seen.get(id)) this.due.delete(id); };
-          if (claimed.length === free) {
+          if (claimed.length === limit) {
             // Slots ran out first: whatever was not claimed is still due.
             this.again = true;
             if (all) this.dueAll = true;
@@ -406,8 +261,7 @@ export class Dispatcher {
             for (const id of seen.keys()) forget(id);
           }
           for (const { store, rows } of claimed) {
-            const job = this.runStore(store, rows, true)
-              .finally(() => { this.pending.delete(job); this.claimDue(); });
+            const job = this.runStore(store, rows, true).finally(() => { this.pending.delete(job); this.claimDue(); });
             this.pending.add(job);
           }
         } while (this.again && !this.stopped);
@@ -423,10 +277,10 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const run of this.runs.values()) run.kick();
+    for (const run of this.runs.values()) run.yield();
     // Runs still pushing keep their leases renewed until they end.
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-    clearInterval(this.heartbeatTimer);
+    this.stopHeartbeat();
     await forgetDispatcher(this.ctx.db, this.s.owner).catch(() => {});
   }
 }

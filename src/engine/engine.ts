@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { listSkuCodes } from '../store/ops/allocation-inputs.ts';
 import { DESIRED_CHANNEL, parseDesiredPayload, type DesiredChange } from '../store/ops/desired.ts';
-import { claimReconcileDue, prunePushLag, recordDelivery } from '../store/ops/stores.ts';
+import { every, realScheduler } from './scheduler.ts';
+import { WEBHOOK_WINDOW_MS } from '../connectors/webhook-health.ts';
+import { claimReconcileDue, pruneLogs, recordDelivery } from '../store/ops/stores.ts';
 import { compensatePending } from './compensate.ts';
 import { ConnectorCache, plainCredentials } from './connectors.ts';
 import { iso, type Ctx } from './context.ts';
@@ -24,9 +26,9 @@ import { releaseAllLeases } from '../store/ops/leases.ts';
 import { vacuumChurningTables } from '../store/ops/vacuum.ts';
 import { getSku, storeSync } from './views.ts';
 
-const RECONCILE_EVERY_SWEEPS = 5;
-const PRUNE_EVERY_SWEEPS = 600;
-const PUSH_LAG_KEEP_MS = 86_400_000;
+const QUEUE_DEPTH_EVERY_SWEEPS = 5;
+/** How long a reconciliation may run before another process may take the store's turn. */
+const RECONCILE_LEASE_MS = 10 * 60_000;
 /** PGlite has no autovacuum: the engine vacuums the churning tables this often (clock time). */
 const EMBEDDED_VACUUM_EVERY_MS = 300_000;
 
@@ -46,31 +48,37 @@ export function createEngine(opts: EngineOptions): Engine {
       }
     },
   };
+  const scheduler = opts.scheduler ?? realScheduler;
   const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials);
   const dispatcher = new Dispatcher(ctx, {
-    owner: processId, leaseMs: opts.leaseMs ?? 10_000, pushTimeoutMs: opts.pushTimeoutMs ?? 20_000,
-    backoffBaseMs: opts.backoffBaseMs ?? 500, backoffCapMs: opts.backoffCapMs ?? 30_000, circuitAfter: opts.circuitAfter ?? 5,
-    unhealthyAfter: opts.unhealthyAfter ?? 10, unhealthyRetryMs: opts.unhealthyRetryMs ?? 60_000, concurrency: opts.concurrency ?? 16,
-    warmMs: opts.warmMs ?? 1000,
-  }, connectors);
+    owner: processId, leaseMs: opts.leaseMs ?? 10_000,
+    pushTimeoutMs: opts.pushTimeoutMs ?? 20_000, pushTimeoutFactor: opts.pushTimeoutFactor ?? 4, pushTimeoutPerItemMs: opts.pushTimeoutPerItemMs ?? 250,
+    backoff: {
+      baseMs: opts.backoffBaseMs ?? 500, capMs: opts.backoffCapMs ?? 30_000, circuitAfter: opts.circuitAfter ?? 5,
+      unhealthyAfter: opts.unhealthyAfter ?? 10, unhealthyRetryMs: opts.unhealthyRetryMs ?? 60_000,
+      listingBaseMs: opts.listingBackoffBaseMs ?? 5_000, listingCapMs: opts.listingBackoffCapMs ?? 600_000,
+    },
+    concurrency: opts.concurrency ?? Infinity, warmMs: opts.warmMs ?? 1000,
+  }, connectors, scheduler);
+  const retention = {
+    pushLog: opts.pushLogRetentionMs ?? 7 * 86_400_000, drift: opts.driftRetentionMs ?? 30 * 86_400_000, lag: opts.lagRetentionMs ?? 30 * 86_400_000,
+  };
 
   // Concurrent calls of one supplier share transactions (group commit); PGlite runs one transaction at a time.
   const ingestQueue = new IngestQueue(ctx, opts.ingestWidth ?? (opts.db.kind === 'pglite' ? 1 : 2));
   let running = false;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<void> | null = null;
+  const stops: (() => void)[] = [];
   let sweeps = 0;
   let lastVacuum = opts.clock.now();
+  let lastPrune = opts.clock.now();
+  const reconciling = new Set<string>();
   let unlisten: (() => Promise<void>) | undefined;
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => { background.add(p); void p.finally(() => background.delete(p)); };
 
+  // The dispatcher learns of the changes from their NOTIFY, like every other process's.
   const afterDesired = (supplierId: string, changed: DesiredChange[]) => {
-    if (changed.length === 0) return;
-    const committedAt = ctx.clock.now();
-    ctx.emit('desired', { supplierId, changes: changed });
-    // The changes go to the dispatcher in memory; the listener skips this process's own NOTIFY of them.
-    if (running) dispatcher.handoff(changed, committedAt);
+    if (changed.length > 0) ctx.emit('desired', { supplierId, changes: changed });
   };
   const afterOrder = (source: string, out: SubmitOutcome) => {
     const supplierId = out.supplierId;
@@ -86,6 +94,11 @@ export function createEngine(opts: EngineOptions): Engine {
     }
   };
 
+  /**
+   * The safety net, every `sweepMs`: wakes the dispatcher (every store is looked at), expires holds, runs due
+   * compensations, refreshes the queue-depth gauge, prunes old logs and, on PGlite, vacuums. Reconciliation runs
+   * apart (reconcileDue), so a slow store's reconciliation never holds the sweep up.
+   */
   async function sweep(): Promise<void> {
     sweeps++;
     dispatcher.wake();
@@ -93,19 +106,35 @@ export function createEngine(opts: EngineOptions): Engine {
       const expired = await expireHolds(ctx);
       if (expired.count > 0) dispatcher.wake();
       await compensatePending(ctx, connectors);
-      if (sweeps % RECONCILE_EVERY_SWEEPS === 0) await dispatcher.refreshQueueDepth();
-      if (opts.reconcile !== false && sweeps % RECONCILE_EVERY_SWEEPS === 0) {
-        for (const id of await claimReconcileDue(ctx.db, iso(ctx.clock.now()), 5)) {
-          await reconcileStore(ctx, connectors, id, (o) => afterOrder('poll', o)).catch((err) => log.warn({ err, storeId: id }, 'reconcile failed'));
-        }
+      if (sweeps % QUEUE_DEPTH_EVERY_SWEEPS === 0) await dispatcher.refreshQueueDepth();
+      const now = ctx.clock.now();
+      if (now - lastPrune >= (opts.pruneEveryMs ?? 600_000)) {
+        lastPrune = now;
+        await pruneLogs(ctx.db, { pushLogBefore: iso(now - retention.pushLog), driftBefore: iso(now - retention.drift), lagBefore: iso(now - retention.lag), webhookBefore: iso(now - 2 * WEBHOOK_WINDOW_MS) });
       }
-      if (sweeps % PRUNE_EVERY_SWEEPS === 0) await prunePushLag(ctx.db, iso(ctx.clock.now() - PUSH_LAG_KEEP_MS));
-      if (opts.db.kind === 'pglite' && ctx.clock.now() - lastVacuum >= EMBEDDED_VACUUM_EVERY_MS) {
-        lastVacuum = ctx.clock.now();
+      if (opts.db.kind === 'pglite' && now - lastVacuum >= EMBEDDED_VACUUM_EVERY_MS) {
+        lastVacuum = now;
         await vacuumChurningTables(ctx.db);
       }
     } catch (err) {
       if (running) log.warn({ err }, 'sweep failed');
+    }
+  }
+
+  /**
+   * Reconciliation, every `reconcileTickMs`: claims the stores whose turn has come (from their webhook health,
+   * see webhook-health.ts) and reconciles up to `reconcileConcurrency` of them at once, each on its own, so one
+   * slow store delays no other store's reconciliation and no push at all.
+   */
+  async function reconcileDue(): Promise<void> {
+    const free = (opts.reconcileConcurrency ?? 4) - reconciling.size;
+    if (free <= 0 || !running) return;
+    const now = ctx.clock.now();
+    for (const id of await claimReconcileDue(ctx.db, iso(now), iso(now + RECONCILE_LEASE_MS), free)) {
+      reconciling.add(id);
+      track(reconcileStore(ctx, connectors, id, (o) => afterOrder('poll', o), opts.reconcileLevelsEveryMs ?? 15 * 60_000)
+        .then(() => engineMetrics.reconciles.inc({ result: 'ok' }), (err) => { engineMetrics.reconciles.inc({ result: 'failed' }); log.warn({ err, storeId: id }, 'reconcile failed'); })
+        .finally(() => reconciling.delete(id)));
     }
   }
 
@@ -184,28 +213,23 @@ export function createEngine(opts: EngineOptions): Engine {
         const released = await releaseAllLeases(opts.db);
         if (released > 0) log.info({ released }, 'released store leases left by a previous run');
       }
-      // Each notification names the stores whose desired rows changed. This process's ingest and recompute writes
-      // reach the dispatcher in memory (handoff), so their notifications are skipped; orders, holds and store
-      // reports notify with no origin and are acted on here like another process's.
+      // Each notification names the stores whose desired rows changed (this process's writes included); an empty
+      // one, as after the LISTEN connection was lost and made again, means every store.
       unlisten = await opts.db.listen(DESIRED_CHANNEL, (payload) => {
-        const { origin, ids } = parseDesiredPayload(payload);
-        if (origin === processId) return;
+        const { ids } = parseDesiredPayload(payload);
         if (ids) dispatcher.notify(ids);
         else dispatcher.wake();
       });
       dispatcher.start();
-      const period = opts.sweepMs ?? 1000;
-      sweepTimer = setInterval(() => {
-        if (sweeping) return;
-        sweeping = sweep().finally(() => { sweeping = null; });
-      }, period);
+      const tracked = (fn: () => Promise<void>) => () => { const p = fn(); track(p); return p; };
+      stops.push(every(scheduler, opts.sweepMs ?? 1000, tracked(sweep)));
+      if (opts.reconcile !== false) stops.push(every(scheduler, opts.reconcileTickMs ?? 5000, tracked(() => reconcileDue().catch((err) => { if (running) log.warn({ err }, 'reconcile claim failed'); }))));
     },
     async stop() {
       if (!running) return;
       running = false;
-      clearInterval(sweepTimer);
+      for (const s of stops.splice(0)) s();
       await dispatcher.stop();
-      if (sweeping) await sweeping;
       while (background.size) await Promise.allSettled([...background]);
       await unlisten?.().catch(() => {});
       await connectors.closeAll();

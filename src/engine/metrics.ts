@@ -14,5 +14,12 @@ export const engineMetrics = {
     name: 'dropsync_push_lag_seconds', help: 'Change committed -> store acknowledged',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300], registers: [registry],
   }),
+  dispatchClaims: new Counter({ name: 'dropsync_dispatch_claims_total', help: 'Claim statements of the dispatcher (each may lease several stores)', registers: [registry] }),
+  dispatchReads: new Counter({ name: 'dropsync_dispatch_reads_total', help: 'Reads of a store run for its dirty rows (reads of one tick share a statement)', registers: [registry] }),
+  fencedConfirmations: new Counter({
+    name: 'dropsync_fenced_confirmations_total', help: 'Confirmations or releases ignored because another process holds the store', registers: [registry],
+  }),
+  reconciles: new Counter({ name: 'dropsync_reconciles_total', help: 'Store reconciliations by result', labelNames: ['result'], registers: [registry] }),
+  dbReconnects: new Counter({ name: 'dropsync_db_reconnects_total', help: 'Reconnections of the LISTEN connection after it was lost', registers: [registry] }),
   queueDepth: new Gauge({ name: 'dropsync_queue_depth', help: 'Dirty listings per store (refreshed every few seconds)', labelNames: ['store'], registers: [registry] }),
 };

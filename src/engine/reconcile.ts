@@ -54,7 +54,7 @@ async function linesOf(ctx: Ctx, storeId: string, order: RemoteOrder): Promise<{
 export async function receiveOrder(ctx: Ctx, storeId: string, order: RemoteOrder, source: OrderSource): Promise<SubmitOutcome> {
   const owner = await loadStoreOwner(ctx.db, storeId);
   if (!owner) throw new DropsyncError('not_found', 'no such store', 'storeId');
-  if (source === 'webhook') await countWebhook(ctx.db, storeId);
+  if (source === 'webhook') await countWebhook(ctx.db, storeId, iso(ctx.clock.now()));
   if (order.status === 'cancelled') {
     const existing = await findOrderByPlatformId(ctx.db, owner.supplier_id, storeId, order.platformOrderId);
     if (existing) {
@@ -77,13 +77,19 @@ export async function receiveOrderCancelled(ctx: Ctx, storeId: string, platformO
   return closeOrder(ctx, owner.supplier_id, existing.id, 'cancelled');
 }
 
+/**
+ * Reconciles a store: its orders since the cursor (missed ones are committed, source `poll`), and its levels
+ * when `levelsEveryMs` has passed since they were last read (0: always), then schedules its next turn from its
+ * webhook health.
+ */
 export async function reconcileStore(
-  ctx: Ctx, connectors: ConnectorCache, storeId: string, onOrder: (o: SubmitOutcome) => void,
+  ctx: Ctx, connectors: ConnectorCache, storeId: string, onOrder: (o: SubmitOutcome) => void, levelsEveryMs = 0,
 ): Promise<ReconcileResult> {
   const store = await loadStore(ctx.db, storeId);
   if (!store) throw new DropsyncError('not_found', 'no such store', 'storeId');
   const connector = connectors.get(store);
-  const listings = await loadStoreListings(ctx.db, storeId);
+  const readLevels = levelsEveryMs <= 0 || !store.levels_read_at || ctx.clock.now() - Date.parse(store.levels_read_at) >= levelsEveryMs;
+  const listings = readLevels ? await loadStoreListings(ctx.db, storeId) : [];
   const levels = listings.length ? await connector.readLevels(listings.map((l) => l.external_id)) : [];
   const drift = await applyReadings(ctx, storeId, store.supplier_id, levels, 'reconcile');
   let cursor = store.orders_cursor;
@@ -99,7 +105,7 @@ export async function reconcileStore(
     cursor = res.cursor;
     if (res.orders.length === 0 || !moved) break;
   }
-  await finishReconcile(ctx.db, storeId, cursor, fresh, iso(ctx.clock.now()));
+  await finishReconcile(ctx.db, storeId, cursor, fresh, iso(ctx.clock.now()), readLevels);
   return { storeId, levelsRead: levels.length, drift, ordersFound: found, ordersNew: fresh };
 }
 

@@ -18,6 +18,7 @@
 import type { Clock, SkuAllocationResult, Strategy } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import type { RemoteOrder } from '../connectors/types.ts';
+import type { Scheduler } from './scheduler.ts';
 
 export interface StockEventInput {
   /** Idempotency key, unique per supplier. */
@@ -167,7 +168,11 @@ export interface StoreSyncView {
   lastReconcileAt: string | null;
   /** Seconds between reconciliations this store gets, from webhook health. */
   reconcileIntervalSeconds: number;
+  /** Listings the store rejected for good, each backing off by itself (the rest of the store syncs on). */
+  listingProblems: ListingProblem[];
 }
+
+export interface ListingProblem { listingId: string; sku: string; error: string; attempts: number; nextAttemptAt: string }
 
 export interface ReconcileResult {
   storeId: string;
@@ -201,8 +206,16 @@ export interface EngineOptions {
    * every third of it, so after a crash another process takes those stores over within this time. Default 10 s.
    */
   leaseMs?: number;
-  /** A push that takes longer than this is abandoned (rows stay dirty). Default 20 s. */
+  /**
+   * Push timeouts follow each store's measured time (a fit of time per call and per item over its recent calls):
+   * a call is abandoned (its rows stay dirty, the store backs off) after `pushTimeoutFactor` (default 4) times
+   * its expected duration, and never before `pushTimeoutMs` (default 20 s). Before a store was measured, a call
+   * gets pushTimeoutMs plus `pushTimeoutPerItemMs` (default 250) per item. A call that timed out counts as
+   * taking its timeout, so the next one gets longer.
+   */
   pushTimeoutMs?: number;
+  pushTimeoutFactor?: number;
+  pushTimeoutPerItemMs?: number;
   /** Backoff base/cap in ms (SQL computes base * 2^failures, capped, times jitter 0.5-1). Default 500 / 30000. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -211,8 +224,29 @@ export interface EngineOptions {
   unhealthyAfter?: number;
   /** Slow retry pace of an unhealthy store. Default 60 s. */
   unhealthyRetryMs?: number;
-  /** Stores pushed concurrently by one process. Default 16. */
+  /**
+   * Most stores one process pushes at once. Default: no fixed limit, every store that has work (up to this
+   * process's even share of the stores among the live processes).
+   */
   concurrency?: number;
+  /**
+   * A listing the store rejects for good (an item error its connector marks not retryable) backs off by itself:
+   * base * 2^attempts, capped, with jitter; the rest of the store keeps syncing. Default 5 s / 10 min.
+   */
+  listingBackoffBaseMs?: number;
+  listingBackoffCapMs?: number;
+  /** The engine's timers (sweep, heartbeat, warm runs, push timeouts). Default: Node's timers. Tests drive them by hand. */
+  scheduler?: Scheduler;
+  /** How often due reconciliations are looked for (default 5 s), how many stores reconcile at once (default 4). */
+  reconcileTickMs?: number;
+  reconcileConcurrency?: number;
+  /** A scheduled reconciliation reads every level of the store at most this often (orders at every turn). Default 15 min. */
+  reconcileLevelsEveryMs?: number;
+  /** Retention of push_log (default 7 days), drift (30 days) and lag histograms (30 days), pruned every `pruneEveryMs` (10 min). */
+  pushLogRetentionMs?: number;
+  driftRetentionMs?: number;
+  lagRetentionMs?: number;
+  pruneEveryMs?: number;
   /**
    * How long a store stays leased after its last push, so this process's next change to it is pushed straight
    * from memory instead of through a notification, a claim and a read. Default 1000 ms.

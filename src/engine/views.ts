@@ -1,7 +1,7 @@
 /** Read models: one SKU's numbers explained (SPEC section 3 + ledger) and one store's sync health (section 10). */
 import { DropsyncError } from '../domain/errors.ts';
 import { readLedger } from '../store/ops/ledger.ts';
-import { countDirty } from '../store/ops/dispatch.ts';
+import { countDirty, listingProblems } from '../store/ops/dispatch.ts';
 import { lagStats, loadStore, reconcileIntervalSeconds } from '../store/ops/stores.ts';
 import { computeAllocations } from './recompute.ts';
 import { iso, type Ctx } from './context.ts';
@@ -44,10 +44,12 @@ export async function storeSync(ctx: Ctx, storeId: string, sinceMs?: number): Pr
   if (!store) throw new DropsyncError('not_found', 'no such store', 'storeId');
   const lag = await lagStats(ctx.db, storeId, iso(Math.max(ctx.clock.now() - 3_600_000, sinceMs ?? 0)));
   const depth = await countDirty(ctx.db, storeId);
+  const problems = await listingProblems(ctx.db, storeId);
   return {
     storeId, health: store.health, lagP50Ms: lag.p50, lagP99Ms: lag.p99, queueDepth: depth, lastPushAt: isoOrNull(store.last_push_at),
     lastError: store.last_error, failures: store.failures, circuitOpenUntil: isoOrNull(store.circuit_open_until),
     nextAttemptAt: isoOrNull(store.next_attempt_at), webhooksSeen: store.webhooks_seen, ordersByPoll: store.orders_by_poll,
     lastReconcileAt: isoOrNull(store.last_reconcile_at), reconcileIntervalSeconds: reconcileIntervalSeconds(store.webhooks_seen, store.orders_by_poll),
+    listingProblems: problems.map((p) => ({ listingId: p.listing_id, sku: p.sku, error: p.last_error, attempts: p.attempts, nextAttemptAt: iso(Date.parse(p.retry_at)) })),
   };
 }

@@ -34,19 +34,23 @@ for (const v of variants) {
       // Drift on a row that was in sync (a hand edit reported by webhook) counts its lag from when it was found.
       clock.advance(3_600_000);
       assert.deepEqual(await engine.receiveLevel(store, 'ext-D2', 4), { drift: true });
+      const found = clock.now();
       clock.advance(20);
       await engine.dispatchOnce();
       assert.equal(conn.levels.get('ext-D2'), 10);
-      const lags = await db.query<{ lag_ms: number }>(`select lag_ms from push_lag where store_id = $1 order by at desc limit 1`, [store]);
-      assert.equal(lags[0]!.lag_ms, 20, 'lag from the drift report, not from the hour-old desired change');
-      // The sync view can leave out what came before a moment (say, an initial full sync).
-      clock.advance(50);
+      // Lags are kept as histograms per minute (buckets 10% wide): read back within 5%.
+      const near = (got: number | null, want: number) => got !== null && Math.abs(got - want) <= want * 0.05;
+      const p99 = (await engine.storeSync(store, { sinceMs: found })).lagP99Ms;
+      assert.ok(near(p99, 20), `lag from the drift report, not from the hour-old desired change (${p99})`);
+      // The sync view can leave out what came before a moment (say, an initial full sync), to the minute.
+      clock.advance(60_000);
       const mark = clock.now();
       await engine.ingestEvents(sup, [set('D2', 11)]);
       clock.advance(5);
       await engine.dispatchOnce();
       assert.equal((await engine.storeSync(store)).lagP99Ms! > 5, true, 'the last hour holds the 20 ms push too');
-      assert.equal((await engine.storeSync(store, { sinceMs: mark })).lagP99Ms, 5);
+      const recent = (await engine.storeSync(store, { sinceMs: mark })).lagP99Ms;
+      assert.ok(near(recent, 5), `only the 5 ms push since the mark (${recent})`);
 
       // The same listing drifting again within one lease waits the base delay instead of hammering the store.
       conn.driftOnce.set('ext-D1', 7);

@@ -69,3 +69,40 @@ export async function newEngine(db: Db, clock: FakeClock, extra: Partial<EngineO
 let ev = 0;
 export const evId = () => `ev-${++ev}-${randomBytes(3).toString('hex')}`;
 export const at = (clock: FakeClock, offsetMs = 0) => new Date(clock.now() + offsetMs).toISOString();
+
+/**
+ * A clock and scheduler driven by hand: `advance` moves time and fires the timers that fell due, in order. Give
+ * it to the engine as both `clock` and `scheduler`, and nothing in the engine waits on real time.
+ */
+export class ManualClock extends FakeClock {
+  private timers: { at: number; seq: number; fn: () => void }[] = [];
+  private seq = 0;
+  after(ms: number, fn: () => void): () => void {
+    const t = { at: this.t + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.push(t);
+    return () => { this.timers = this.timers.filter((x) => x !== t); };
+  }
+  /** Timers waiting. */
+  get pending(): number { return this.timers.length; }
+  override advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers[0];
+      if (!next || next.at > end) break;
+      this.timers.shift();
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+    }
+    this.t = end;
+  }
+}
+
+/** Waits for `ok` (polled every 10 ms), failing with `what` after `deadlineMs`. */
+export async function waitFor(ok: () => boolean | Promise<boolean>, what: string, deadlineMs = 10_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

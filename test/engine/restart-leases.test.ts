@@ -15,7 +15,8 @@ for (const v of variants) {
       const store = await addStore(db, sup, await addRetailer(db, sup));
       await addListings(db, sup, store, ['L1']);
       await engine.ingestEvents(sup, [{ id: evId(), sku: 'L1', location: 'main', kind: 'set', quantity: 7, occurredAt: at(clock) }]);
-      await db.query(`update stores set lease_owner = 'dead-process', lease_until = $2::timestamptz where id = $1`, [store, at(clock, 30_000)]);
+      // Lease times are the database's clock.
+      await db.query(`update stores set lease_owner = 'dead-process', lease_until = now() + interval '30 seconds' where id = $1`, [store]);
 
       await engine.start();
       try {
@@ -49,10 +50,10 @@ for (const v of variants) {
       await a.start();
       try {
         await conn.whenPushing();
-        // Three leases pass while A's push hangs; A's heartbeat (every 100 ms of real time) keeps renewing.
+        // Three leases pass (by the database's clock) while A's push hangs; A's heartbeat (every 100 ms) keeps renewing.
         for (let i = 0; i < 3; i++) {
           clock.advance(leaseMs + 1);
-          await new Promise((r) => setTimeout(r, 250));
+          await new Promise((r) => setTimeout(r, leaseMs + 10));
           assert.equal(await b.dispatchOnce(), 0, `B must not take a store A is still pushing (lease ${i + 1})`);
         }
         const held = await db.query<{ lease_owner: string }>(`select lease_owner from stores where id = $1`, [store]);
@@ -64,10 +65,12 @@ for (const v of variants) {
       assert.equal(conn.levels.get('ext-L1'), 3);
 
       // A process that dies mid-push renews nothing: one lease later the store is B's.
-      await db.query(`update stores set lease_owner = 'dead', lease_until = $2::timestamptz where id = $1`, [store, at(clock, leaseMs)]);
+      await db.query(`update stores set lease_owner = 'dead', lease_until = clock_timestamp() + make_interval(secs => $2 / 1000.0) where id = $1`, [store, leaseMs]);
       await a.ingestEvents(sup, [{ id: evId(), sku: 'L1', location: 'main', kind: 'set', quantity: 8, occurredAt: at(clock) }]);
       assert.equal(await b.dispatchOnce(), 0);
-      clock.advance(leaseMs + 1);
+      // One lease later by the database's clock the store is B's.
+      const expired = async () => (await db.query(`select 1 from stores where id = $1 and lease_until < clock_timestamp()`, [store])).length === 1;
+      for (let i = 0; i < 100 && !(await expired()); i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(await b.dispatchOnce(), 1);
       assert.equal(conn.levels.get('ext-L1'), 8);
     } finally {

@@ -25,8 +25,11 @@ for (const v of variants) {
         stores.push(store);
       }
       const opens = stores.map((s) => testConnector(s).stall());
-      // Another dispatcher, alive as far as the fake clock is concerned.
-      await db.query(`insert into dispatchers (owner, seen_at) values ('B', $1::timestamptz)`, [at(clock)]);
+      // Another dispatcher, alive: its heartbeat (by the database's clock) renewed every 50 ms until it goes.
+      const beatB = () => db.query(`insert into dispatchers (owner, seen_at) values ('B', clock_timestamp()) on conflict (owner) do update set seen_at = excluded.seen_at`);
+      await beatB();
+      let bAlive = true;
+      const bLoop = (async () => { while (bAlive) { await beatB(); await new Promise((r) => setTimeout(r, 50)); } })();
       await engine.ingestEvents(sup, [{ id: evId(), sku: 'S', location: 'main', kind: 'set', quantity: 5, occurredAt: at(clock) }]);
       const leasedByA = async () => (await db.query<{ n: number }>(`select count(*)::int as n from stores where lease_owner = 'A'`))[0]!.n;
       await engine.start();
@@ -34,9 +37,12 @@ for (const v of variants) {
         await until(async () => (await leasedByA()) === 5, 'A to lease its half');
         await new Promise((r) => setTimeout(r, 250));
         assert.equal(await leasedByA(), 5, 'A holds 5 of 10 stores while B is live');
+        bAlive = false;
+        await bLoop;
         await db.query(`delete from dispatchers where owner = 'B'`);
         await until(async () => (await leasedByA()) === 10, 'A to take B\'s share');
       } finally {
+        bAlive = false;
         for (const open of opens) open();
         await engine.stop();
       }

@@ -39,6 +39,13 @@ const SyncSchema = {
     failures: { type: 'integer' }, circuitOpenUntil: nullable({ type: 'string' }), nextAttemptAt: nullable({ type: 'string' }),
     webhooksSeen: { type: 'integer' }, ordersByPoll: { type: 'integer' }, lastReconcileAt: nullable({ type: 'string' }),
     reconcileIntervalSeconds: { type: 'number' },
+    listingProblems: {
+      type: 'array', description: 'Listings the store rejected for good; each backs off by itself while the rest of the store syncs.',
+      items: {
+        type: 'object',
+        properties: { listingId: { type: 'string' }, sku: { type: 'string' }, error: { type: 'string' }, attempts: { type: 'integer' }, nextAttemptAt: { type: 'string' } },
+      },
+    },
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Db } from '../types.ts';
+import { lagPercentilesSql } from './lag.ts';
 
 export interface RuleRow { scope: 'global' | 'category' | 'sku'; scope_key: string; kind: string; value: unknown }
 export interface RetailerRuleRow {
@@ -46,10 +47,7 @@ export async function listSkuCodes(db: Db, supplierId: string): Promise<string[]
 /** The worst recent sync delay (ms) over the supplier's stores: the p99 of the last hour's push lag; 0 without data. */
 export async function worstSyncDelayMs(db: Db, supplierId: string, since: string): Promise<number> {
   const rows = await db.query<{ ms: number | null }>(
-    `select max(p)::float as ms from (
-       select percentile_cont(0.99) within group (order by pl.lag_ms) as p
-       from push_lag pl join stores s on s.id = pl.store_id
-       where s.supplier_id = $1 and pl.at >= $2::timestamptz group by pl.store_id) x`,
+    `select max(x.p99)::float as ms from stores s cross join lateral (${lagPercentilesSql('s.id', '$2::timestamptz')}) x where s.supplier_id = $1`,
     [supplierId, since],
   );
   return rows[0]?.ms ?? 0;

@@ -4,113 +4,167 @@
  */
 import type { Db } from '../types.ts';
 import { dirtyRowsOf, type DirtyRow } from './dispatch.ts';
+import { countLags } from './lag.ts';
 
-/** Dirty rows of several stores, each newest desired first and at most its own limit. */
-export async function loadDirtyMany(db: Db, stores: readonly { storeId: string; limit: number }[]): Promise<Map<string, DirtyRow[]>> {
+/** Dirty rows of several stores, each newest desired first and at most its own limit, as of `now`. */
+export async function loadDirtyMany(db: Db, now: string, stores: readonly { storeId: string; limit: number }[]): Promise<Map<string, DirtyRow[]>> {
   const rows = await db.query<DirtyRow & { store_id: string }>(
-    `select s.sid as store_id, d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id,
-            d.version
+    `select s.sid as store_id, d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id
      from unnest($1::text[], $2::int[]) s(sid, lim)
-     cross join lateral (${dirtyRowsOf('s.sid', 's.lim')}) d`,
-    [stores.map((s) => s.storeId), stores.map((s) => s.limit)],
+     cross join lateral (${dirtyRowsOf('s.sid', 's.lim', '$3::timestamptz')}) d`,
+    [stores.map((s) => s.storeId), stores.map((s) => s.limit), now],
   );
   const out = new Map<string, DirtyRow[]>(stores.map((s) => [s.storeId, []]));
-  for (const r of rows) out.get(r.store_id)!.push({ ...r, version: Number(r.version) });
+  for (const r of rows) out.get(r.store_id)!.push(r);
   for (const list of out.values()) list.sort((a, b) => (a.desired_at < b.desired_at ? 1 : a.desired_at > b.desired_at ? -1 : a.listing_id < b.listing_id ? -1 : 1));
   return out;
 }
 
+/** One push's outcome, as its confirmation writes it. */
 export interface PushOutcome {
   supplierId: string; storeId: string; items: number; ok: number; failed: number; durationMs: number; error: string | null;
-  /**
-   * What the store acknowledged: the quantity it now has, and the item's lag to record (ms, from when its value
-   * was committed to when the store answered), or null for none.
-   */
+  /** What the store acknowledged: the quantity it now has, and the item's lag (ms from its value's commit to the answer), or null. */
   acks: { listingId: string; quantity: number; lagMs: number | null }[];
+  /**
+   * Items the store did not take. `actual`: the level the store reported (drift; it becomes confirmed and a drift
+   * line is written, `expected` being the quantity the push named). `retryable` false: the listing backs off by
+   * itself (its own retry_at); true: it is retried with the store.
+   */
+  fails: { listingId: string; sku: string; error: string; actual: number | null; expected: number | null; retryable: boolean }[];
 }
 
 export interface ReleaseFields {
   storeId: string;
-  /** The call failed as a whole (or every item failed): count a consecutive failure and back off. */
+  /** The call failed as a whole (or every item failed for a retryable reason): count a consecutive failure and back off. */
   failed: boolean;
-  /** Some items failed: retry after the base delay without counting a store failure. */
+  /** Some items failed and are retried with the store: retry after the base delay without counting a store failure. */
   partial: boolean;
   retryAfterMs: number;
   pushed: boolean;
   error: string | null;
 }
 
-export interface BackoffSettings { baseMs: number; capMs: number; circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number }
+export interface BackoffSettings {
+  baseMs: number; capMs: number; circuitAfter: number; unhealthyAfter: number; unhealthyRetryMs: number;
+  /** Backoff of a single listing the store rejected for good: base * 2^attempts, capped, times jitter 0.5-1. */
+  listingBaseMs: number; listingCapMs: number;
+}
 
 /**
- * After pushes to several stores, one statement: acknowledged quantities become confirmed (rows taken in
- * listing-id order, the one lock order of `desired`), each acknowledged item's lag goes into push_lag, each
- * push goes into push_log with its lag p50 and max, and the stores in `releases` end their leases with their
- * next attempt scheduled. confirmed becomes what the store acknowledged, so a desired that changed during the
- * push stays dirty. A listing acknowledged by two pushes in one call takes the later one (pushes are passed in
- * the order they were made).
+ * The confirmation of pushes to several stores, and the end of the leases in `releases`, in one statement. Every
+ * part is fenced by the lease: it changes only stores whose lease `owner` holds right now (their rows are locked
+ * first, so a claim by another process waits for it or skips the store), and reports the stores it changed. So a
+ * process that lost a store's lease, however late its answer comes back, confirms nothing there.
  *
- * Backoff in SQL, like graphile-worker: next = now + least(cap, base * 2^failures) x jitter(0.5-1); after
- * `circuitAfter` consecutive failures the circuit opens for `cap`; after `unhealthyAfter` the store is
- * unhealthy and retried forever at the slow pace.
- *
- * @example
- *   // confirm two acks of one store and end its lease as a success
- *   await finishPushes(db, owner, now, backoff, [{ storeId, acks: [{ listingId, quantity: 4, lagMs: 12 }], ... }], [{ storeId, failed: false, pushed: true, ... }]);
+ * For the held stores, in this order:
+ * - acknowledged quantities become confirmed (desired rows taken in listing-id order, the one lock order of
+ *   `desired`); confirmed becomes what the store acknowledged, so a desired that changed during the push stays
+ *   dirty;
+ * - failed items count an attempt and keep their error; a reported level (drift) becomes confirmed and writes a
+ *   drift line; a listing rejected for good gets its own retry_at;
+ * - each push goes into push_log with its lag p50 and max, and each acknowledged item's lag into its store's
+ *   histogram of the minute;
+ * - the released stores end their leases with their next attempt scheduled: backoff in SQL, like
+ *   graphile-worker: next = now + least(cap, base * 2^failures) x jitter(0.5-1); after `circuitAfter` consecutive
+ *   failures the circuit opens for `cap`; after `unhealthyAfter` the store is unhealthy and retried forever at
+ *   the slow pace.
+ * A listing in two pushes of one call takes the later push's answer (pushes are passed in the order they were made).
  */
 export async function finishPushes(
   db: Db, owner: string, at: string, b: BackoffSettings, pushes: readonly PushOutcome[], releases: readonly ReleaseFields[],
-): Promise<void> {
-  const latest = new Map<string, { listingId: string; quantity: number }>();
-  for (const p of pushes) for (const a of p.acks) latest.set(a.listingId, a);
-  const acks = [...latest.values()].sort((x, y) => (x.listingId < y.listingId ? -1 : x.listingId > y.listingId ? 1 : 0));
-  const lags = pushes.flatMap((p) => p.acks.flatMap((a) => (a.lagMs === null ? [] : [{ storeId: p.storeId, lag: a.lagMs }])));
-  const stats = pushes.map((p) => {
+): Promise<Set<string>> {
+  if (pushes.length === 0 && releases.length === 0) return new Set();
+  const acks = new Map<string, { listing_id: string; store_id: string; quantity: number }>();
+  const fails = new Map<string, { listing_id: string; store_id: string; supplier_id: string; sku: string; error: string; actual: number | null; expected: number | null; retryable: boolean }>();
+  for (const p of pushes) {
+    for (const a of p.acks) { fails.delete(a.listingId); acks.set(a.listingId, { listing_id: a.listingId, store_id: p.storeId, quantity: a.quantity }); }
+    for (const f of p.fails) {
+      acks.delete(f.listingId);
+      fails.set(f.listingId, { listing_id: f.listingId, store_id: p.storeId, supplier_id: p.supplierId, sku: f.sku, error: f.error, actual: f.actual, expected: f.expected, retryable: f.retryable });
+    }
+  }
+  const logs = pushes.filter((p) => p.items > 0).map((p) => {
     const l = p.acks.flatMap((a) => (a.lagMs === null ? [] : [a.lagMs])).sort((x, y) => x - y);
     // percentile_disc(0.5): the smallest value with at least half the values at or below it.
-    return l.length ? { p50: l[Math.ceil(l.length / 2) - 1]!, max: l[l.length - 1]! } : { p50: null, max: null };
+    return {
+      supplier_id: p.supplierId, store_id: p.storeId, items: p.items, ok: p.ok, failed: p.failed, duration_ms: Math.round(p.durationMs), error: p.error,
+      lag_p50_ms: l.length ? Math.round(l[Math.ceil(l.length / 2) - 1]!) : null, lag_max_ms: l.length ? Math.round(l[l.length - 1]!) : null,
+    };
   });
-  await db.query(
-    `with locked as (select listing_id from desired where listing_id = any($1::text[]) order by listing_id for update),
-     conf as (
-       -- The rows are locked first, all in listing-id order (the one-time filter runs \`locked\` before the update
-       -- reads a row), so an ingest writing the same rows cannot deadlock with us whatever join the planner picks
-       -- here; the update itself then finds each row by its key.
-       update desired d set confirmed = u.q, confirmed_at = $3::timestamptz, attempts = 0, last_error = null
-       from unnest($1::text[], $2::int[]) u(id, q)
-       where d.listing_id = u.id and (select count(*) from locked) >= 0
+  const lags = countLags(pushes.flatMap((p) => p.acks.flatMap((a) => (a.lagMs === null ? [] : [{ storeId: p.storeId, lagMs: a.lagMs }]))));
+  const rel = releases.map((r) => ({ store_id: r.storeId, failed: r.failed, partial: r.partial, retry_after: Math.round(r.retryAfterMs), pushed: r.pushed, error: r.error }));
+  const json = (rows: readonly object[]) => JSON.stringify(rows);
+  const rows = await db.query<{ id: string }>(
+    `with
+     pushes as (select * from jsonb_to_recordset($3::jsonb) as p(supplier_id text, store_id text, items int, ok int, failed int, duration_ms int,
+                                                               error text, lag_p50_ms int, lag_max_ms int)),
+     acks as (select * from jsonb_to_recordset($4::jsonb) as a(listing_id text, store_id text, quantity int)),
+     fails as (select * from jsonb_to_recordset($5::jsonb) as f(listing_id text, store_id text, supplier_id text, sku text, error text,
+                                                                actual int, expected int, retryable bool)),
+     lags as (select * from jsonb_to_recordset($6::jsonb) as l(store_id text, bucket int, n int)),
+     releases as (select * from jsonb_to_recordset($7::jsonb) as r(store_id text, failed bool, partial bool, retry_after int, pushed bool, error text)),
+     -- The fence: the stores this owner holds, locked.
+     held as (
+       select s.id from stores s
+       where s.lease_owner = $1 and s.id in (select store_id from pushes union select store_id from releases union select store_id from acks
+                                             union select store_id from fails)
+       order by s.id for update),
+     -- The desired rows to change, locked in listing-id order before any update reads them (the one-time filter
+     -- below makes each update wait for this), so an ingest writing the same rows cannot deadlock with us.
+     locked as (
+       select d.listing_id from desired d
+       where d.listing_id in (select listing_id from acks where store_id in (select id from held)
+                              union all select listing_id from fails where store_id in (select id from held))
+       order by d.listing_id for update),
+     confirmed as (
+       update desired d set confirmed = a.quantity, confirmed_at = $2::timestamptz, attempts = 0, last_error = null, retry_at = null
+       from acks a
+       where d.listing_id = a.listing_id and a.store_id in (select id from held) and (select count(*) from locked) >= 0
        returning 1),
-     pl as (insert into push_lag (store_id, at, lag_ms) select l.sid, $3::timestamptz, l.lag from unnest($23::text[], $24::int[]) l(sid, lag)),
-     log as (
+     failed as (
+       update desired d set
+         attempts = d.attempts + 1, last_error = f.error, confirmed = coalesce(f.actual, d.confirmed),
+         -- A row that was in sync and turns dirty through drift counts its lag from now.
+         desired_at = case when f.actual is not null and d.confirmed is not distinct from d.desired and f.actual is distinct from d.desired
+                           then $2::timestamptz else d.desired_at end,
+         retry_at = case when f.retryable or f.actual is not null then null
+                         else $2::timestamptz + make_interval(secs => least($14::float, $13 * power(2, least(d.attempts, 30))) * (0.5 + random() * 0.5) / 1000.0) end
+       from fails f
+       where d.listing_id = f.listing_id and f.store_id in (select id from held) and (select count(*) from locked) >= 0
+       returning 1),
+     drifted as (
+       insert into drift (supplier_id, store_id, listing_id, sku, expected, actual, source, at)
+       select f.supplier_id, f.store_id, f.listing_id, f.sku, f.expected, f.actual, 'push_stale', $2::timestamptz
+       from fails f where f.actual is not null and f.store_id in (select id from held)),
+     logged as (
        insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms, lag_p50_ms, lag_max_ms, error)
-       select r.sup, r.sid, $3::timestamptz, r.items, r.ok, r.failed, r.dur, r.p50, r.mx, r.err
-       from unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::text[], $25::int[], $26::int[]) r(sup, sid, items, ok, failed, dur, err, p50, mx)
-       where r.items > 0),
-     rel as (
+       select p.supplier_id, p.store_id, $2::timestamptz, p.items, p.ok, p.failed, p.duration_ms, p.lag_p50_ms, p.lag_max_ms, p.error
+       from pushes p where p.store_id in (select id from held)),
+     lagged as (
+       insert into push_lag_minute (store_id, minute, bucket, n)
+       select l.store_id, date_trunc('minute', $2::timestamptz), l.bucket, l.n from lags l where l.store_id in (select id from held)
+       on conflict (store_id, minute, bucket) do update set n = push_lag_minute.n + excluded.n),
+     released as (
        update stores s set
          lease_owner = null, lease_until = null,
          failures = case when r.failed then s.failures + 1 else 0 end,
-         circuit_open_until = case when r.failed and s.failures + 1 >= $14 then $3::timestamptz + make_interval(secs => $13 / 1000.0) else null end,
-         health = case when not r.failed then 'healthy' when s.failures + 1 >= $15 then 'unhealthy' when s.failures + 1 >= $14 then 'degraded' else s.health end,
+         circuit_open_until = case when r.failed and s.failures + 1 >= $10 then $2::timestamptz + make_interval(secs => $9 / 1000.0) else null end,
+         health = case when not r.failed then 'healthy' when s.failures + 1 >= $11 then 'unhealthy' when s.failures + 1 >= $10 then 'degraded' else s.health end,
          next_attempt_at = greatest(
            case
-             when r.failed and s.failures + 1 >= $15 then $3::timestamptz + make_interval(secs => $16 * (0.5 + random() * 0.5) / 1000.0)
-             when r.failed and s.failures + 1 >= $14 then $3::timestamptz + make_interval(secs => $13 / 1000.0)
-             when r.failed then $3::timestamptz + make_interval(secs => least($13::float, $12 * power(2, least(s.failures, 30))) * (0.5 + random() * 0.5) / 1000.0)
-             when r.partial then $3::timestamptz + make_interval(secs => $12 / 1000.0)
+             when r.failed and s.failures + 1 >= $11 then $2::timestamptz + make_interval(secs => $12 * (0.5 + random() * 0.5) / 1000.0)
+             when r.failed and s.failures + 1 >= $10 then $2::timestamptz + make_interval(secs => $9 / 1000.0)
+             when r.failed then $2::timestamptz + make_interval(secs => least($9::float, $8 * power(2, least(s.failures, 30))) * (0.5 + random() * 0.5) / 1000.0)
+             when r.partial then $2::timestamptz + make_interval(secs => $8 / 1000.0)
              else null end,
-           case when r.retry_after > 0 then $3::timestamptz + make_interval(secs => r.retry_after / 1000.0) else null end),
-         last_push_at = case when r.pushed then $3::timestamptz else s.last_push_at end,
+           case when r.retry_after > 0 then $2::timestamptz + make_interval(secs => r.retry_after / 1000.0) else null end),
+         last_push_at = case when r.pushed then $2::timestamptz else s.last_push_at end,
          last_error = r.error
-       from unnest($17::text[], $18::bool[], $19::bool[], $20::int[], $21::bool[], $22::text[]) r(sid, failed, partial, retry_after, pushed, error)
-       where s.id = r.sid and s.lease_owner = $11)
-     select 1`,
-    [acks.map((a) => a.listingId), acks.map((a) => a.quantity), at,
-      pushes.map((p) => p.supplierId), pushes.map((p) => p.storeId), pushes.map((p) => p.items), pushes.map((p) => p.ok),
-      pushes.map((p) => p.failed), pushes.map((p) => p.durationMs), pushes.map((p) => p.error),
-      owner, b.baseMs, b.capMs, b.circuitAfter, b.unhealthyAfter, b.unhealthyRetryMs,
-      releases.map((r) => r.storeId), releases.map((r) => r.failed), releases.map((r) => r.partial),
-      releases.map((r) => Math.round(r.retryAfterMs)), releases.map((r) => r.pushed), releases.map((r) => r.error),
-      lags.map((l) => l.storeId), lags.map((l) => Math.round(l.lag)), stats.map((s) => s.p50), stats.map((s) => s.max)],
+       from releases r
+       where s.id = r.store_id and s.id in (select id from held))
+     select id from held`,
+    [owner, at, json(logs), json([...acks.values()]), json([...fails.values()]), json(lags.map((l) => ({ store_id: l.storeId, bucket: l.bucket, n: l.n }))), json(rel),
+      b.baseMs, b.capMs, b.circuitAfter, b.unhealthyAfter, b.unhealthyRetryMs, b.listingBaseMs, b.listingCapMs],
   );
+  return new Set(rows.map((r) => r.id));
 }

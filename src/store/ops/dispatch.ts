@@ -5,35 +5,37 @@ export interface ClaimedStore {
 }
 
 /**
- * Leases up to `limit` stores that have dirty rows and are due (not paused, backoff and circuit passed, lease
- * free or expired), and returns each with its first batch of dirty rows (newest desired first, `rows` for the
- * store if known, else `defaultRows`): the claim and the first read are one round trip. SKIP LOCKED lets
- * several processes claim side by side without waiting or sharing a store.
+ * Leases up to `limit` stores that have dirty rows due at `now` and are due themselves (not paused, backoff and
+ * circuit passed, lease free or expired), and returns each with its first batch of dirty rows (newest desired
+ * first, `rows` for the store if known, else `defaultRows`): the claim and the first read are one round trip.
+ * SKIP LOCKED lets several processes claim side by side without waiting or sharing a store. Lease times come
+ * from the database's clock, so hosts whose clocks disagree still agree on who holds a store.
  */
 export async function claimStores(
-  db: Db, owner: string, now: string, leaseUntil: string, limit: number, defaultRows: number, rows: ReadonlyMap<string, number> = new Map(),
+  db: Db, owner: string, now: string, leaseMs: number, limit: number, defaultRows: number, rows: ReadonlyMap<string, number> = new Map(),
   only: readonly string[] | null = null,
 ): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
   const found = await db.query<ClaimedStore & { listing_id: string | null } & Omit<DirtyRow, 'listing_id'>>(
     `with claimed as (
-       update stores s set lease_owner = $1, lease_until = $3::timestamptz
+       update stores s set lease_owner = $1, lease_until = clock_timestamp() + make_interval(secs => $3 / 1000.0)
        where s.id in (
          select st.id from stores st
          where not st.paused and ($8::text[] is null or st.id = any($8::text[]))
-           and (st.lease_until is null or st.lease_until < $2::timestamptz)
+           and (st.lease_until is null or st.lease_until < clock_timestamp())
            and (st.next_attempt_at is null or st.next_attempt_at <= $2::timestamptz)
-           and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired)
+           and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired
+                       and (d.retry_at is null or d.retry_at <= $2::timestamptz))
          -- Least recently pushed first: round robin, so busy stores cannot starve the others.
          order by st.last_push_at nulls first, st.id
          limit $4
          for update skip locked)
        returning s.id, s.supplier_id, s.platform, s.config, s.credentials, s.failures, s.last_push_at)
      select c.id, c.supplier_id, c.platform, c.config, c.credentials, c.failures,
-            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id, d.version
+            d.listing_id, d.sku, d.desired, d.confirmed, d.desired_at::text as desired_at, d.external_id, d.external_location_id
      from claimed c
-     left join lateral (${dirtyRowsOf('c.id', 'coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)')}) d on true
+     left join lateral (${dirtyRowsOf('c.id', 'coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)', '$2::timestamptz')}) d on true
      order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
-    [owner, now, leaseUntil, limit, defaultRows, [...rows.keys()], [...rows.values()], only],
+    [owner, now, leaseMs, limit, defaultRows, [...rows.keys()], [...rows.values()], only],
   );
   const out = new Map<string, { store: ClaimedStore; rows: DirtyRow[] }>();
   for (const r of found) {
@@ -42,7 +44,7 @@ export async function claimStores(
     if (r.listing_id !== null) {
       entry.rows.push({
         listing_id: r.listing_id, sku: r.sku, desired: r.desired, confirmed: r.confirmed, desired_at: r.desired_at,
-        external_id: r.external_id, external_location_id: r.external_location_id, version: Number(r.version),
+        external_id: r.external_id, external_location_id: r.external_location_id,
       });
     }
   }
@@ -50,37 +52,20 @@ export async function claimStores(
 }
 
 /**
- * SQL for one store's dirty rows, newest desired first, at most `limit` (both SQL expressions), as a lateral
- * subquery of the claim and of loadDirtyMany; it reads from the top of the `desired_dirty_newest` index.
+ * SQL for one store's dirty rows due at `now` (a listing backing off by itself waits for its retry_at), newest
+ * desired first, at most `limit` (all three SQL expressions), as a lateral subquery of the claim and of
+ * loadDirtyMany; it reads from the top of the `desired_dirty_newest` index.
  */
-export function dirtyRowsOf(storeId: string, limit: string): string {
-  return `select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id, version from desired
-       where store_id = ${storeId} and confirmed is distinct from desired order by desired_at desc, listing_id limit ${limit}`;
+export function dirtyRowsOf(storeId: string, limit: string, now: string): string {
+  return `select listing_id, sku, desired, confirmed, desired_at, external_id, external_location_id from desired
+       where store_id = ${storeId} and confirmed is distinct from desired and (retry_at is null or retry_at <= ${now})
+       order by desired_at desc, listing_id limit ${limit}`;
 }
 
 /** One dirty row as a push carries it (loaded set-wise by loadDirtyMany in dispatch-batched.ts). */
 export interface DirtyRow {
   listing_id: string; sku: string; desired: number; confirmed: number | null; desired_at: string;
   external_id: string; external_location_id: string | null;
-  /** Bumped by every write of the row (see DesiredChange). */
-  version: number;
-}
-
-/**
- * Records failed items. An item that came back with the store's actual level (drift) takes it as confirmed; if
- * the row had been in sync, its lag is counted from now, when the drift was found.
- */
-export async function recordItemFailures(
-  db: Db, storeId: string, fails: readonly { listingId: string; error: string; actual: number | null }[], at: string,
-): Promise<void> {
-  if (fails.length === 0) return;
-  await db.query(
-    `update desired d set attempts = d.attempts + 1, last_error = u.e, confirmed = coalesce(u.a, d.confirmed),
-       desired_at = case when u.a is not null and d.confirmed is not distinct from d.desired and u.a is distinct from d.desired
-                         then $5::timestamptz else d.desired_at end
-     from unnest($2::text[], $3::text[], $4::int[]) u(id, e, a) where d.listing_id = u.id and d.store_id = $1`,
-    [storeId, fails.map((f) => f.listingId), fails.map((f) => f.error), fails.map((f) => f.actual), at],
-  );
 }
 
 export async function insertDrift(
@@ -98,14 +83,15 @@ export async function insertDrift(
 }
 
 /**
- * Extends the leases this owner still holds (the heartbeat of a live process). Returns the stores renewed: a
+ * Extends the leases this owner still holds (the heartbeat of a live process), by the database's clock. Returns the stores renewed: a
  * store paused (or deleted) meanwhile is not, so its run stops pushing, whichever process paused it.
  */
-export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseUntil: string): Promise<Set<string>> {
+export async function renewLeases(db: Db, owner: string, storeIds: readonly string[], leaseMs: number): Promise<Set<string>> {
   if (storeIds.length === 0) return new Set();
   const rows = await db.query<{ id: string }>(
-    `update stores set lease_until = $3::timestamptz where id = any($2::text[]) and lease_owner = $1 and not paused returning id`,
-    [owner, storeIds, leaseUntil],
+    `update stores set lease_until = clock_timestamp() + make_interval(secs => $3 / 1000.0)
+     where id = any($2::text[]) and lease_owner = $1 and not paused returning id`,
+    [owner, storeIds, leaseMs],
   );
   return new Set(rows.map((r) => r.id));
 }
@@ -131,4 +117,13 @@ export async function countDirty(db: Db, storeId: string): Promise<number> {
     `select count(*)::int as n from desired where store_id = $1 and confirmed is distinct from desired`, [storeId],
   );
   return rows[0]?.n ?? 0;
+}
+
+/** Listings of a store backing off by themselves (the store rejected them for good), soonest retry first. */
+export async function listingProblems(db: Db, storeId: string): Promise<{ listing_id: string; sku: string; last_error: string; attempts: number; retry_at: string }[]> {
+  return db.query(
+    `select listing_id, sku, coalesce(last_error, '') as last_error, attempts, retry_at::text as retry_at from desired
+     where store_id = $1 and retry_at is not null and confirmed is distinct from desired order by retry_at, listing_id limit 100`,
+    [storeId],
+  );
 }

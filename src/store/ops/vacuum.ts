@@ -1,7 +1,7 @@
 import type { Db } from '../types.ts';
 
 /** Tables whose rows are rewritten by routine traffic (every change, push or lease), so dead rows pile up. */
-const CHURNING = ['desired', 'stores', 'skus', 'stock_levels', 'sales_daily', 'holds', 'conflicts', 'push_lag'];
+const CHURNING = ['desired', 'stores', 'skus', 'stock_levels', 'sales_daily', 'holds', 'conflicts', 'push_lag_minute', 'webhook_health'];
 
 /**
  * VACUUM (ANALYZE) of the churning tables. PGlite runs no autovacuum, so without this an embedded database

@@ -1,4 +1,5 @@
 import type { Db } from '../../../store/types.ts';
+import { lagPercentilesSql, lagSeriesSql } from '../../../store/ops/lag.ts';
 
 export interface StoreRow {
   id: string;
@@ -22,7 +23,7 @@ export interface StoreRow {
 
 /**
  * Every store of a supplier (or of one retailer) with its sync health: queue depth = listings whose desired
- * quantity is not yet confirmed; lag percentiles over push_lag since `since`.
+ * quantity is not yet confirmed; lag percentiles from the lag histograms since `since`.
  */
 export async function listStores(db: Db, supplierId: string, retailerId: string | null, since: string): Promise<StoreRow[]> {
   return db.query<StoreRow>(
@@ -37,11 +38,7 @@ export async function listStores(db: Db, supplierId: string, retailerId: string 
                 count(*) as listings,
                 min(d.desired_at) filter (where d.confirmed is distinct from d.desired) as oldest_dirty_at
            from desired d where d.store_id = s.id) q on true
-       left join lateral (
-         select percentile_cont(0.5) within group (order by pl.lag_ms) as p50,
-                percentile_cont(0.99) within group (order by pl.lag_ms) as p99,
-                count(*) as n
-           from push_lag pl where pl.store_id = s.id and pl.at >= $3::timestamptz) l on true
+       left join lateral (${lagPercentilesSql('s.id', '$3::timestamptz')}) l on true
       where s.supplier_id = $1 and ($2::text is null or s.retailer_id = $2)
       order by r.name, s.name`,
     [supplierId, retailerId, since],
@@ -55,20 +52,11 @@ export interface LagPoint {
   max: number;
 }
 
-/** Per store and `bucketSeconds` since `since`: median and worst lag, for the lag-over-time chart. */
+/** Per store and `bucketSeconds` since `since`: median and worst lag (from the lag histograms), for the lag-over-time chart. */
 export async function lagSeries(
   db: Db, supplierId: string, retailerId: string | null, since: string, bucketSeconds: number,
 ): Promise<LagPoint[]> {
-  return db.query<LagPoint>(
-    `select b.store_id, to_char(b.bucket at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as minute, b.p50, b.max
-       from (select pl.store_id, to_timestamp(floor(extract(epoch from pl.at) / $4) * $4) as bucket,
-                    percentile_cont(0.5) within group (order by pl.lag_ms)::int as p50, max(pl.lag_ms)::int as max
-               from push_lag pl join stores s on s.id = pl.store_id
-              where s.supplier_id = $1 and ($2::text is null or s.retailer_id = $2) and pl.at >= $3::timestamptz
-              group by 1, 2) b
-      order by b.bucket, b.store_id`,
-    [supplierId, retailerId, since, bucketSeconds],
-  );
+  return db.query<LagPoint>(lagSeriesSql, [supplierId, retailerId, since, bucketSeconds]);
 }
 
 export interface MappingProblem {
