@@ -142,7 +142,7 @@ export class Dispatcher {
       const renewed = await renewLeases(this.ctx.db, this.s.owner, asked, this.s.leaseMs);
       for (const id of asked) {
         const run = this.runs.get(id);
-        if (!renewed.has(id) && run && run.state !== 'releasing' && run.state !== 'ended') run.lose();
+        if (!renewed.has(id) && run && run.state !== 'releasing' && run.state !== 'ended') { engineMetrics.leasesLost.inc(); run.lose(); }
       }
     }
     // Each process holds at most its share of the stores at once, so under sustained traffic several processes

@@ -15,7 +15,7 @@ const store = { id: 's1', supplier_id: 'p', platform: 'test', config: {}, creden
 const row = (id: string, desired: number, confirmed: number | null = null): DirtyRow => ({
   listing_id: id, sku: id, desired, confirmed, desired_at: new Date(Date.parse('2026-03-02T10:00:00.000Z')).toISOString(), external_id: `ext-${id}`, external_location_id: null,
 });
-const ok = (rows: DirtyRow[], durationMs = 5): SendResult => ({ acks: rows.map((r) => ({ listingId: r.listing_id, quantity: r.desired })), fails: [], retryAfterMs: 0, durationMs });
+const ok = (rows: readonly DirtyRow[], durationMs = 5): SendResult => ({ acks: rows.map((r) => ({ listingId: r.listing_id, quantity: r.desired })), fails: [], retryAfterMs: 0, durationMs });
 
 /** A harness: every step the run asks for is recorded and answered from queues the test fills. */
 function harness(opts: { warm?: boolean; warmMs?: number; leaseMs?: number; batch?: number } = {}) {
@@ -163,7 +163,7 @@ test('store run: a rate limit defers the store without a push; Retry-After ends 
   assert.deepEqual(h.log, ['defer']);
   assert.equal(h.defers[0], h.clock.now() + 700);
   const h2 = harness();
-  h2.sends.push((rows) => ({ ...(ok([...rows]) as { acks: { listingId: string; quantity: number }[]; fails: []; durationMs: number }), retryAfterMs: 2000 }));
+  h2.sends.push((rows) => ({ acks: rows.map((r) => ({ listingId: r.listing_id, quantity: r.desired })), fails: [], durationMs: 1, retryAfterMs: 2000 }));
   await h2.run.run([row('a', 1)]);
   assert.equal(h2.finishes[0]!.release!.retryAfterMs, 2000);
 });
