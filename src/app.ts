@@ -75,11 +75,13 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
     ? loadSecretKey({ env, ...(opts.dataDir ? { dataDir: storage.dataDir } : {}) })
     : loadSecretKey({ env, dataDir: storage.dataDir });
   const sealer = createSealer(key);
+  const logger = opts.logger;
   const db = await openDatabase({
     ...(storage.databaseUrl ? { databaseUrl: storage.databaseUrl } : { dataDir: embeddedDbDir(storage.dataDir) }),
     migrate: opts.migrate ?? true,
+    applicationName: env.PGAPPNAME ?? 'dropsync',
+    log: (msg, err) => logger?.warn({ err }, msg),
   });
-  const logger = opts.logger;
   const engine = createEngine({
     db,
     clock,

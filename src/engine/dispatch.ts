@@ -98,14 +98,17 @@ export class Dispatcher {
       othersWaiting: () => this.othersWaiting(),
     });
     this.runs.set(store.id, run);
+    let failed = false;
     try {
       await run.run(first);
     } catch (err) {
+      failed = true;
       ctx.log.error({ err, storeId: store.id }, 'push run failed');
     } finally {
       this.runs.delete(store.id);
-      // Work that reached the run too late for it goes back to the claims.
-      if (!run.lost && (run.workLeft || run.yieldRequested)) this.due.set(store.id, ++this.dueSeq);
+      // Work that reached the run too late for it, or a run that failed (its lease may still be ours), goes back
+      // to the claims.
+      if (!run.lost && (run.workLeft || run.yieldRequested || failed)) this.due.set(store.id, ++this.dueSeq);
     }
     return run.pushed;
   }
@@ -170,7 +173,7 @@ export class Dispatcher {
 
   private async claim(limit: number, only: readonly string[] | null = null): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
     engineMetrics.dispatchClaims.inc();
-    return claimStores(this.ctx.db, this.s.owner, iso(this.ctx.clock.now()), this.s.leaseMs, Math.min(limit, CLAIM_MAX), DEFAULT_BATCH, this.batchOf, only);
+    return claimStores(this.ctx.db, this.s.owner, iso(this.ctx.clock.now()), this.s.leaseMs, Math.min(limit, CLAIM_MAX), DEFAULT_BATCH, this.batchOf, only, [...this.runs.keys()]);
   }
 
   /** Refreshes the queue-depth gauge of every store this process has pushed (one grouped count). */

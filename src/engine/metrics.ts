@@ -21,6 +21,5 @@ export const engineMetrics = {
   }),
   leasesLost: new Counter({ name: 'dropsync_leases_lost_total', help: 'Store runs ended because their lease was not renewed (paused, or taken by another process)', registers: [registry] }),
   reconciles: new Counter({ name: 'dropsync_reconciles_total', help: 'Store reconciliations by result', labelNames: ['result'], registers: [registry] }),
-  dbReconnects: new Counter({ name: 'dropsync_db_reconnects_total', help: 'Reconnections of the LISTEN connection after it was lost', registers: [registry] }),
   queueDepth: new Gauge({ name: 'dropsync_queue_depth', help: 'Dirty listings per store (refreshed every few seconds)', labelNames: ['store'], registers: [registry] }),
 };

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DropsyncError, type ErrorKind } from '../domain/errors.ts';
+import { isDatabaseUnavailable } from '../store/db-errors.ts';
 
 export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   invalid: 400,
@@ -15,7 +16,7 @@ export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   upstream: 502,
 };
 
-export interface ErrorBody { error: { kind: ErrorKind | 'internal'; message: string; field?: string } }
+export interface ErrorBody { error: { kind: ErrorKind | 'internal' | 'unavailable'; message: string; field?: string } }
 
 interface AjvError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
 
@@ -84,6 +85,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return send(reply, 400, errorBody('invalid', 'must not be empty', 'body'));
     if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
       return send(reply, 400, errorBody('invalid', 'is not valid JSON', 'body'));
+    }
+    // The database is away (restarting, failing over, unreachable): try again shortly.
+    if (isDatabaseUnavailable(err)) {
+      reply.header('retry-after', '1');
+      return send(reply, 503, errorBody('unavailable', 'the database is unavailable; try again shortly'));
     }
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
     if (status < 500) return send(reply, status, errorBody(status === 404 ? 'not_found' : 'invalid', err.message));

@@ -8,7 +8,7 @@ export const ErrorSchema = {
       type: 'object',
       required: ['kind', 'message'],
       properties: {
-        kind: { type: 'string', enum: ['invalid', 'not_found', 'conflict', 'unauthorized', 'rate_limited', 'upstream', 'internal'] },
+        kind: { type: 'string', enum: ['invalid', 'not_found', 'conflict', 'unauthorized', 'rate_limited', 'upstream', 'internal', 'unavailable'] },
         message: { type: 'string' },
         field: { type: 'string', description: 'The input field at fault, e.g. events[3].quantity' },
       },

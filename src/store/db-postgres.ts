@@ -6,14 +6,48 @@ pg.types.setTypeParser(20, (v) => Number(v));
 // numeric (money-like settings) as numbers.
 pg.types.setTypeParser(1700, (v) => Number(v));
 
-/** A PostgreSQL server through a `pg` pool. `schema` isolates tests (one schema per test file). */
-export async function openPostgres(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<Db> {
+export interface PostgresOptions {
+  schema?: string; poolSize?: number;
+  /** Shown in pg_stat_activity (default `dropsync`), so an operator can tell dropsync's sessions apart. */
+  applicationName?: string;
+  /** A statement running longer is cancelled (default 60 s); a transaction idle longer is ended (default 60 s). */
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+  /** How long a query waits for a connection when the server is away before it fails (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Logs connection errors and reconnections (default: silent). */
+  log?: (msg: string, err?: unknown) => void;
+}
+
+/** Reconnection of the LISTEN connection: the first retry after this, doubling up to the cap. */
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_CAP_MS = 5_000;
+
+/**
+ * A PostgreSQL server through a `pg` pool. `schema` isolates tests (one schema per test file).
+ *
+ * Faults of a real deployment (a failover, a restart, an idle-connection reaper, a pooler restart) never end the
+ * process: a pooled connection that breaks is dropped by the pool (its error is logged, the query that ran on it
+ * fails), and the next query opens a new one; the LISTEN connection reconnects with backoff, LISTENs again, and
+ * then calls every handler with an empty payload, which means "anything may have changed while away" (the engine
+ * then looks at every store, so no notification missed meanwhile is lost).
+ */
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
   // JIT off: dropsync runs short OLTP statements whose cost the planner can overestimate (e.g. partial-index row
   // counts), and compiling them costs more than running them.
   // A plain schema name goes into the connection's startup options, so no statement pays an extra round trip.
   const simpleSchema = opts.schema !== undefined && /^[a-z_][a-z0-9_]*$/.test(opts.schema);
+  const log = opts.log ?? (() => {});
   const options = `-c jit=off -c random_page_cost=${RANDOM_PAGE_COST}${simpleSchema ? ` -c search_path=${opts.schema}` : ''}`;
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
+  const session = {
+    application_name: opts.applicationName ?? 'dropsync',
+    statement_timeout: opts.statementTimeoutMs ?? 60_000,
+    idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? 60_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options, ...session });
+  // An idle pooled connection that breaks (its backend terminated) emits here; the pool has already dropped it.
+  pool.on('error', (err) => log('database connection lost (pooled)', err));
   if (opts.schema) {
     const ident = quoteIdent(opts.schema);
     await pool.query(`create schema if not exists ${ident}`);
@@ -30,7 +64,65 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
     }
   };
   let listener: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  const deliver = (channel: string, payload: string) => { for (const h of handlers.get(channel) ?? []) h(payload); };
+
+  /** Opens the LISTEN connection and LISTENs on every channel with handlers; on loss it comes back by itself. */
+  const connectListener = (): Promise<pg.Client> => {
+    connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: url, ...session, application_name: `${session.application_name}:listen` });
+      let lost = false;
+      const onLost = (err?: unknown) => {
+        if (lost) return;
+        lost = true;
+        if (listener === client) listener = null;
+        client.removeAllListeners('notification');
+        void client.end().catch(() => {});
+        if (closed) return;
+        log('database LISTEN connection lost; reconnecting', err);
+        void reconnect();
+      };
+      client.on('error', onLost);
+      client.on('end', () => onLost());
+      client.on('notification', (msg) => deliver(msg.channel, msg.payload ?? ''));
+      try {
+        await client.connect();
+        for (const channel of handlers.keys()) await client.query(`listen ${quoteIdent(channel)}`);
+      } catch (err) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => {});
+        throw err;
+      }
+      listener = client;
+      return client;
+    })().finally(() => { connecting = null; });
+    return connecting;
+  };
+
+  let reconnecting = false;
+  const reconnect = async () => {
+    if (reconnecting) return;
+    reconnecting = true;
+    try {
+      for (let wait = RECONNECT_FIRST_MS; !closed; wait = Math.min(RECONNECT_CAP_MS, wait * 2)) {
+        await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random() / 2)).unref?.());
+        if (closed) return;
+        try {
+          await connectListener();
+          log('database LISTEN connection back');
+          // Whatever was notified while away is lost: tell every handler to look at everything.
+          for (const channel of handlers.keys()) deliver(channel, '');
+          return;
+        } catch (err) {
+          log('database reconnect failed; retrying', err);
+        }
+      }
+    } finally {
+      reconnecting = false;
+    }
+  };
 
   const bound = (client: pg.PoolClient): Db => ({
     kind: 'postgres',
@@ -69,24 +161,22 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
       });
     },
     async listen(channel, onNotify) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: url });
-        await listener.connect();
-        listener.on('notification', (msg) => {
-          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
-        });
-      }
       let set = handlers.get(channel);
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await listener.query(`listen ${quoteIdent(channel)}`);
+        const client = listener ?? (await connectListener());
+        // A connection made just now LISTENed on every channel already.
+        if (client === listener) await client.query(`listen ${quoteIdent(channel)}`).catch(() => {});
       }
       set.add(onNotify);
       return async () => { set!.delete(onNotify); };
     },
     async close() {
-      if (listener) await listener.end().catch(() => {});
+      closed = true;
+      const l = listener;
+      listener = null;
+      if (l) await l.end().catch(() => {});
       await pool.end();
     },
   };

@@ -13,7 +13,12 @@ import type { Db, OpenDatabaseOptions } from './types.ts';
  */
 export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Db> {
   const db = opts.databaseUrl
-    ? await openPostgres(opts.databaseUrl, { ...(opts.schema ? { schema: opts.schema } : {}), ...(opts.poolSize ? { poolSize: opts.poolSize } : {}) })
+    ? await openPostgres(opts.databaseUrl, {
+      ...(opts.schema ? { schema: opts.schema } : {}), ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+      ...(opts.applicationName ? { applicationName: opts.applicationName } : {}), ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.statementTimeoutMs ? { statementTimeoutMs: opts.statementTimeoutMs } : {}),
+      ...(opts.idleInTransactionTimeoutMs ? { idleInTransactionTimeoutMs: opts.idleInTransactionTimeoutMs } : {}),
+    })
     : await openPglite(opts.dataDir);
   if (opts.migrate !== false) await migrate(db);
   return db;

@@ -36,4 +36,10 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Server only: pool size. Default 10. */
   poolSize?: number;
+  /** Server only: the session's application_name (default `dropsync`), statement and idle-in-transaction timeouts (default 60 s each). */
+  applicationName?: string;
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+  /** Server only: logs lost connections and reconnections. */
+  log?: (msg: string, err?: unknown) => void;
 }

@@ -13,7 +13,7 @@ export interface ClaimedStore {
  */
 export async function claimStores(
   db: Db, owner: string, now: string, leaseMs: number, limit: number, defaultRows: number, rows: ReadonlyMap<string, number> = new Map(),
-  only: readonly string[] | null = null,
+  only: readonly string[] | null = null, running: readonly string[] = [],
 ): Promise<{ store: ClaimedStore; rows: DirtyRow[] }[]> {
   const found = await db.query<ClaimedStore & { listing_id: string | null } & Omit<DirtyRow, 'listing_id'>>(
     `with claimed as (
@@ -21,7 +21,9 @@ export async function claimStores(
        where s.id in (
          select st.id from stores st
          where not st.paused and ($8::text[] is null or st.id = any($8::text[]))
-           and (st.lease_until is null or st.lease_until < clock_timestamp())
+           -- A lease of this owner's that none of its runs holds (its release failed, say with the database away)
+           -- is this owner's to take again.
+           and (st.lease_until is null or st.lease_until < clock_timestamp() or (st.lease_owner = $1 and not st.id = any($9::text[])))
            and (st.next_attempt_at is null or st.next_attempt_at <= $2::timestamptz)
            and exists (select 1 from desired d where d.store_id = st.id and d.confirmed is distinct from d.desired
                        and (d.retry_at is null or d.retry_at <= $2::timestamptz))
@@ -35,7 +37,7 @@ export async function claimStores(
      from claimed c
      left join lateral (${dirtyRowsOf('c.id', 'coalesce((select m.n from unnest($6::text[], $7::int[]) m(sid, n) where m.sid = c.id), $5)', '$2::timestamptz')}) d on true
      order by c.last_push_at nulls first, c.id, d.desired_at desc, d.listing_id`,
-    [owner, now, leaseMs, limit, defaultRows, [...rows.keys()], [...rows.values()], only],
+    [owner, now, leaseMs, limit, defaultRows, [...rows.keys()], [...rows.values()], only, running],
   );
   const out = new Map<string, { store: ClaimedStore; rows: DirtyRow[] }>();
   for (const r of found) {
