@@ -1,7 +1,8 @@
 /**
  * Event-to-store lag through the emulators: a stock `set` is committed by the engine (ingestEvents returns)
  * and the clock runs until each emulator's store shows the new quantity (read in-process every ~1 ms).
- * Shopify with 1, 10 and 50 stores at 0 and 80 ms emulator latency; WooCommerce at 0 and 150 ms.
+ * Shopify with 1, 10 and 50 stores at 0 and 80 ms emulator latency (80 ms: a real store's call); WooCommerce at
+ * 0, 150 and 640 ms (640 ms: a real store's batch call of one item, about 0.5 s per call plus 0.14 s per item).
  * Baseline: one bare API write straight to an emulator (no engine, no connector) in the same run; the ratio
  * lag / bare round trip is what the engine and connector add over the platform's own round trip.
  */
@@ -20,9 +21,9 @@ const SCENARIOS: Scenario[] = [
   { platform: 'shopify', stores: 1, latencies: [0, 80] },
   { platform: 'shopify', stores: 10, latencies: [0, 80] },
   { platform: 'shopify', stores: 50, latencies: [0, 80] },
-  { platform: 'woocommerce', stores: 1, latencies: [0, 150] },
-  { platform: 'woocommerce', stores: 10, latencies: [0, 150] },
-  { platform: 'woocommerce', stores: 50, latencies: [0, 150] },
+  { platform: 'woocommerce', stores: 1, latencies: [0, 150, 640] },
+  { platform: 'woocommerce', stores: 10, latencies: [0, 150, 640] },
+  { platform: 'woocommerce', stores: 50, latencies: [0, 150, 640] },
 ];
 
 function eventsFor(stores: number, quick: boolean): number {

@@ -114,7 +114,7 @@ async function startWoo(latencyMs: number): Promise<Started> {
 export async function startFleet(platform: FleetPlatform, count: number, latencyMs: number): Promise<Fleet> {
   registerPlatformConnectors(); // as openRuntime does; the bench composes its own engine
   const db = await openDatabase();
-  const engine = createEngine({ db, clock, reconcile: false, concurrency: 16 });
+  const engine = createEngine({ db, clock, reconcile: false });
   const started: Started[] = [];
   try {
     for (let i = 0; i < count; i++) started.push(platform === 'shopify' ? await startShopify(latencyMs, i) : await startWoo(latencyMs));

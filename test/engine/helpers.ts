@@ -84,6 +84,8 @@ export class ManualClock extends FakeClock {
   }
   /** Timers waiting. */
   get pending(): number { return this.timers.length; }
+  /** Timers due within `ms` from now. */
+  dueWithin(ms: number): number { return this.timers.filter((x) => x.at <= this.t + ms).length; }
   override advance(ms: number): void {
     const end = this.t + ms;
     for (;;) {

@@ -21,6 +21,8 @@ export class TestConnector implements Connector {
   failError = 'test failure';
   /** externalIds whose items fail (retryable) while in the set. */
   readonly failItems = new Set<string>();
+  /** externalIds the store rejects for good (not retryable: an unknown item) while in the set. */
+  readonly rejectItems = new Set<string>();
   /** externalId -> quantity the store really shows: the next push of it fails as stale with this `actual`. */
   readonly driftOnce = new Map<string, number>();
   /** Set on every push result while defined. */
@@ -76,6 +78,7 @@ export class TestConnector implements Connector {
             return { listingId: i.listingId, ok: false as const, error: 'stale', retryable: true, actual };
           }
           if (this.failItems.has(i.externalId)) return { listingId: i.listingId, ok: false as const, error: 'item failed', retryable: true };
+          if (this.rejectItems.has(i.externalId)) return { listingId: i.listingId, ok: false as const, error: 'unknown item', retryable: false };
           this.levels.set(i.externalId, i.quantity);
           return { listingId: i.listingId, ok: true as const, quantity: i.quantity };
         }),
@@ -87,7 +90,19 @@ export class TestConnector implements Connector {
     }
   }
 
+  /** readLevels (reconciliation) waits until the returned function is called. */
+  stallReads(): () => void {
+    let open = () => {};
+    this.readGate = new Promise((resolve) => { open = resolve; });
+    return () => { open(); this.readGate = null; };
+  }
+  /** Calls of readLevels so far. */
+  levelReads = 0;
+  private readGate: Promise<void> | null = null;
+
   async readLevels(externalIds?: string[]): Promise<LevelReading[]> {
+    this.levelReads++;
+    if (this.readGate) await this.readGate;
     const ids = externalIds ?? [...this.levels.keys()];
     return ids.filter((id) => this.levels.has(id)).map((id) => ({ externalId: id, quantity: this.levels.get(id)! }));
   }

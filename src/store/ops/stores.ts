@@ -38,14 +38,16 @@ export function reconcileIntervalSeconds(webhooksSeen: number, ordersByPoll: num
 
 /**
  * Claims up to `limit` stores whose reconciliation is due at `now`, pushing their next turn out to `leaseUntil`
- * so other processes skip them while this one reconciles (finishReconcile sets the real next turn).
+ * so other processes skip them while this one reconciles (finishReconcile sets the real next turn). It waits for
+ * a row that is locked at that moment (a push being confirmed) instead of skipping it, so no turn is missed, and
+ * the due test is checked again under the row lock, so two processes never both take one turn.
  */
 export async function claimReconcileDue(db: Db, now: string, leaseUntil: string, limit: number): Promise<string[]> {
   if (limit <= 0) return [];
+  const due = `not paused and (next_reconcile_at is null or next_reconcile_at <= $1::timestamptz)`;
   const rows = await db.query<{ id: string }>(
-    `update stores s set next_reconcile_at = $2::timestamptz where s.id in (
-       select id from stores where not paused and (next_reconcile_at is null or next_reconcile_at <= $1::timestamptz)
-       order by next_reconcile_at nulls first, id limit $3 for update skip locked)
+    `update stores s set next_reconcile_at = $2::timestamptz
+     where s.id in (select id from stores where ${due} order by next_reconcile_at nulls first, id limit $3) and ${due.replace(/next_reconcile_at/g, 's.next_reconcile_at').replace('not paused', 'not s.paused')}
      returning s.id`,
     [now, leaseUntil, limit],
   );
