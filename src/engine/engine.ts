@@ -76,9 +76,13 @@ export function createEngine(opts: EngineOptions): Engine {
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => { background.add(p); void p.finally(() => background.delete(p)); };
 
-  // The dispatcher learns of the changes from their NOTIFY, like every other process's.
+  // This process's own desired writes wake the dispatcher directly (their stores' runs read the table, or the
+  // stores are claimed), and the listener skips their NOTIFY: PGlite delivers a notification to its own process
+  // only with its next statement, which on a quiet database can be a second away.
   const afterDesired = (supplierId: string, changed: DesiredChange[]) => {
-    if (changed.length > 0) ctx.emit('desired', { supplierId, changes: changed });
+    if (changed.length === 0) return;
+    ctx.emit('desired', { supplierId, changes: changed });
+    if (running) dispatcher.notify(new Set(changed.map((c) => c.storeId)));
   };
   const afterOrder = (source: string, out: SubmitOutcome) => {
     const supplierId = out.supplierId;
@@ -213,10 +217,12 @@ export function createEngine(opts: EngineOptions): Engine {
         const released = await releaseAllLeases(opts.db);
         if (released > 0) log.info({ released }, 'released store leases left by a previous run');
       }
-      // Each notification names the stores whose desired rows changed (this process's writes included); an empty
-      // one, as after the LISTEN connection was lost and made again, means every store.
+      // Each notification names its writer and the stores whose desired rows changed; this process's own ingest
+      // and recompute writes were acted on at their commit (afterDesired). Orders, holds and store reports notify
+      // with no origin. An empty payload, as after the LISTEN connection was lost and made again, means every store.
       unlisten = await opts.db.listen(DESIRED_CHANNEL, (payload) => {
-        const { ids } = parseDesiredPayload(payload);
+        const { origin, ids } = parseDesiredPayload(payload);
+        if (origin === processId) return;
         if (ids) dispatcher.notify(ids);
         else dispatcher.wake();
       });

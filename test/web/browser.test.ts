@@ -53,9 +53,11 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await stack.engine.dispatchOnce();
     // Lag history of the last 50 minutes, so the overview chart has something to draw in the screenshot.
     await stack.db.query(
-      `insert into push_lag (store_id, at, lag_ms)
-       select s.id, now() - make_interval(secs => g * 30), (case when s.name like 'Alpha%' then 350 else 900 end) + (g * 37) % 400
-         from stores s, generate_series(10, 100) g`);
+      `insert into push_lag_minute (store_id, minute, bucket, n)
+       select id, m, ceil(ln(lag) / ln(1.05))::int, count(*) from (
+         select s.id, date_trunc('minute', now() - make_interval(secs => g * 30)) as m, (case when s.name like 'Alpha%' then 350 else 900 end) + (g * 37) % 400 as lag
+           from stores s, generate_series(10, 100) g) x
+       group by 1, 2, 3`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -2,6 +2,7 @@
  * Seeds a small supplier straight into the schema, for testing the dashboard plugin on its own: two retailers
  * with one store each, three SKUs (the seed's hybrid example among them), desired rows, lag samples, a conflict.
  */
+import { lagBucket } from '../../src/store/ops/lag.ts';
 import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/store/admin/index.ts';
@@ -46,9 +47,10 @@ export async function seed(db: Db): Promise<Seeded> {
                values ($1, 'sup1', $2, $3, 20, $4, 20, $4, $1)`, [id, store, sku, at]);
     }
   }
+  // Lag histograms: one acknowledged item per store and minute over the last half hour.
   for (let i = 0; i < 30; i++) {
-    await q(`insert into push_lag (store_id, at, lag_ms) values ('st_alpha', $1, $2), ('st_beta', $1, $3)`,
-      [new Date(NOW - (30 - i) * 60_000).toISOString(), 200 + i * 10, 2000 + i * 100]);
+    await q(`insert into push_lag_minute (store_id, minute, bucket, n) values ('st_alpha', date_trunc('minute', $1::timestamptz), $2, 1), ('st_beta', date_trunc('minute', $1::timestamptz), $3, 1)`,
+      [new Date(NOW - (30 - i) * 60_000).toISOString(), lagBucket(200 + i * 10), lagBucket(2000 + i * 100)]);
   }
   // Seed hybrid example (SPEC section 4): pool 300 with floors/ceilings for two retailers.
   await q(`insert into rules (supplier_id, scope, scope_key, kind, value, updated_at) values

@@ -3,7 +3,7 @@
 -- the claim skip a row until its retry_at has passed.
 alter table desired add column retry_at timestamptz;
 
--- Push lag as histograms per store and minute (log buckets, ratio 1.1: bucket b holds lags up to 1.1^b ms), so
+-- Push lag as histograms per store and minute (log buckets, ratio 1.05: bucket b holds lags up to 1.05^b ms), so
 -- p50/p99 over any window are read from a few rows instead of one row per acknowledged item.
 create table push_lag_minute (
   store_id text not null,

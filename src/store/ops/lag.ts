@@ -1,11 +1,11 @@
 /**
  * Push lag as histograms per store and minute (table `push_lag_minute`). Bucket b holds the lags in
- * (1.1^(b-1), 1.1^b] ms (bucket 0: 1 ms and less), so a percentile read back is within 5% of the true one, and
+ * (1.05^(b-1), 1.05^b] ms (bucket 0: 1 ms and less), so a percentile read back is within 2.5% of the true one, and
  * an hour of a busy store is a few hundred rows however many items it acknowledged.
  */
 import type { Db } from '../types.ts';
 
-const RATIO = 1.1;
+const RATIO = 1.05;
 const LN_RATIO = Math.log(RATIO);
 
 /** The bucket of a lag in ms. */
