@@ -5,7 +5,7 @@
 import { DropsyncError, invalid } from '../domain/errors.ts';
 import { lockSkus, writeSkuTotals } from '../store/ops/skus.ts';
 import { appendLedger, type LedgerRow } from '../store/ops/ledger.ts';
-import { claimExpiredHolds, insertHold, lockHold, setHoldStatus, type HoldRow } from '../store/ops/holds.ts';
+import { claimExpiredHolds, findExpiredHolds, insertHold, lockHold, readHold, setHoldStatus, type HoldRow } from '../store/ops/holds.ts';
 import { NOTIFY_ALL, recomputeSkus } from './recompute.ts';
 import { iso, type Ctx } from './context.ts';
 import type { HoldInput, HoldView } from './types.ts';
@@ -67,6 +67,10 @@ async function giveBack(ctx: Ctx, supplierId: string, holds: HoldRow[], status: 
 export async function releaseHold(ctx: Ctx, supplierId: string, holdId: string): Promise<{ hold: HoldView; skus: string[] }> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
+    // SKUs first, then the hold: the lock order of every path (an order converting a hold takes them so too).
+    const seen = await readHold(tx, supplierId, holdId);
+    if (!seen) throw new DropsyncError('not_found', 'no such hold', 'holdId');
+    await lockSkus(tx, supplierId, [seen.sku]);
     const h = await lockHold(tx, supplierId, holdId);
     if (!h) throw new DropsyncError('not_found', 'no such hold', 'holdId');
     if (h.status !== 'active') return { hold: view(h), skus: [] };
@@ -79,7 +83,12 @@ export async function releaseHold(ctx: Ctx, supplierId: string, holdId: string):
 export async function expireHolds(ctx: Ctx): Promise<{ count: number; bySupplier: Map<string, string[]> }> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const holds = await claimExpiredHolds(tx, iso(now), 1000);
+    // SKUs first (sorted, per supplier), then the holds: the one lock order.
+    const candidates = await findExpiredHolds(tx, iso(now), 1000);
+    const skusOf = new Map<string, string[]>();
+    for (const h of candidates) skusOf.set(h.supplier_id, [...(skusOf.get(h.supplier_id) ?? []), h.sku]);
+    for (const [supplierId, skus] of [...skusOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) await lockSkus(tx, supplierId, skus);
+    const holds = await claimExpiredHolds(tx, candidates.map((h) => h.id), iso(now));
     const groups = new Map<string, HoldRow[]>();
     for (const h of holds) groups.set(h.supplier_id, [...(groups.get(h.supplier_id) ?? []), h]);
     const bySupplier = new Map<string, string[]>();

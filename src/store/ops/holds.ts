@@ -14,6 +14,12 @@ export async function insertHold(db: Db, h: Omit<HoldRow, 'status'>, at: string)
   );
 }
 
+/** A hold as it is now, without a lock (to learn which SKU to lock first: SKUs, then holds, is the one lock order). */
+export async function readHold(db: Db, supplierId: string, holdId: string): Promise<HoldRow | undefined> {
+  const rows = await db.query<HoldRow>(`select ${cols} from holds where id = $1 and supplier_id = $2`, [holdId, supplierId]);
+  return rows[0];
+}
+
 export async function lockHold(db: Db, supplierId: string, holdId: string): Promise<HoldRow | undefined> {
   const rows = await db.query<HoldRow>(`select ${cols} from holds where id = $1 and supplier_id = $2 for update`, [holdId, supplierId]);
   return rows[0];
@@ -24,11 +30,20 @@ export async function setHoldStatus(db: Db, ids: readonly string[], status: Hold
   await db.query(`update holds set status = $2, order_id = coalesce($3, order_id) where id = any($1::text[])`, [ids, status, orderId]);
 }
 
-/** Claims active holds past their expiry (skip locked, so two sweepers never take the same hold). */
-export async function claimExpiredHolds(db: Db, now: string, limit: number): Promise<HoldRow[]> {
+/** Active holds past their expiry, without a lock (their SKUs are locked first, then claimExpiredHolds). */
+export async function findExpiredHolds(db: Db, now: string, limit: number): Promise<HoldRow[]> {
   return db.query<HoldRow>(
-    `select ${cols} from holds where status = 'active' and expires_at <= $1::timestamptz
-     order by supplier_id, sku limit $2 for update skip locked`,
+    `select ${cols} from holds where status = 'active' and expires_at <= $1::timestamptz order by supplier_id, sku limit $2`,
     [now, limit],
+  );
+}
+
+/** Claims these holds if still active and past their expiry (skip locked, so two sweepers never take the same hold). */
+export async function claimExpiredHolds(db: Db, ids: readonly string[], now: string): Promise<HoldRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<HoldRow>(
+    `select ${cols} from holds where id = any($1::text[]) and status = 'active' and expires_at <= $2::timestamptz
+     order by supplier_id, sku for update skip locked`,
+    [ids, now],
   );
 }
