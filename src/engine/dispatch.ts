@@ -78,7 +78,9 @@ export class Dispatcher {
   /** Runs one claimed store until its run ends. `first` is the batch read with the claim. Returns the items acknowledged. */
   async runStore(store: ClaimedStore, first: DirtyRow[] | null, warm: boolean): Promise<number> {
     const { ctx, s } = this;
-    const connector = () => this.connectors.get(store);
+    // Built at first use, inside the run, so a connector that cannot be built fails the run (and backs the store off).
+    let built: ReturnType<ConnectorCache['get']> | undefined;
+    const connector = () => (built ??= this.connectors.get(store));
     let timing = this.timing.get(store.id);
     if (!timing) this.timing.set(store.id, (timing = new PushTiming()));
     const t = timing;
