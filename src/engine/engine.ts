@@ -122,6 +122,8 @@ export function createEngine(opts: EngineOptions): Engine {
       }
     } catch (err) {
       if (running) log.warn({ err }, 'sweep failed');
+    } finally {
+      engineMetrics.sweeps.inc();
     }
   }
 

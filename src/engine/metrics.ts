@@ -20,6 +20,7 @@ export const engineMetrics = {
     name: 'dropsync_fenced_confirmations_total', help: 'Confirmations or releases ignored because another process holds the store', registers: [registry],
   }),
   leasesLost: new Counter({ name: 'dropsync_leases_lost_total', help: 'Store runs ended because their lease was not renewed (paused, or taken by another process)', registers: [registry] }),
+  sweeps: new Counter({ name: 'dropsync_sweeps_total', help: 'Safety-net sweeps run', registers: [registry] }),
   reconciles: new Counter({ name: 'dropsync_reconciles_total', help: 'Store reconciliations by result', labelNames: ['result'], registers: [registry] }),
   queueDepth: new Gauge({ name: 'dropsync_queue_depth', help: 'Dirty listings per store (refreshed every few seconds)', labelNames: ['store'], registers: [registry] }),
 };

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testConnector } from '../../src/connectors/test/index.ts';
-import { createEngine } from '../../src/engine/index.ts';
-import { addListings, addRetailer, addStore, at, evId, FakeClock, newEngine, serverReachable, setRule, SKIP_SERVER, variants } from './helpers.ts';
+import { createEngine, engineMetrics } from '../../src/engine/index.ts';
+import { addListings, addRetailer, addStore, at, evId, FakeClock, newEngine, serverReachable, setRule, SKIP_SERVER, variants, waitFor } from './helpers.ts';
 
 for (const v of variants) {
   test(`an expired lease is taken over; the stale owner cannot release it (${v.name})`, async (t) => {
@@ -10,8 +10,9 @@ for (const v of variants) {
     const { db, close } = await v.open();
     try {
       const clock = new FakeClock();
-      const { engine: a, supplierId: sup } = await newEngine(db, clock, { processId: 'A', leaseMs: 30_000, pushTimeoutMs: 60_000 });
-      const b = createEngine({ db, clock, processId: 'B', reconcile: false, leaseMs: 30_000 });
+      const leaseMs = 300;
+      const { engine: a, supplierId: sup } = await newEngine(db, clock, { processId: 'A', leaseMs, pushTimeoutMs: 60_000 });
+      const b = createEngine({ db, clock, processId: 'B', reconcile: false, leaseMs });
       const store = await addStore(db, sup, await addRetailer(db, sup));
       await addListings(db, sup, store, ['L1']);
       const conn = testConnector(store);
@@ -21,16 +22,20 @@ for (const v of variants) {
       const stuck = a.dispatchOnce();
       await conn.whenPushing();
       assert.equal(await b.dispatchOnce(), 0, 'B cannot take a store A holds');
-      clock.advance(30_001);
-      // A looks dead: B takes the store over and pushes the newest value.
+      // A runs no heartbeat (no start()): one lease later by the database's clock, A looks dead.
+      await waitFor(async () => (await db.query(`select 1 from stores where id = $1 and lease_until < clock_timestamp()`, [store])).length === 1, "A's lease to expire");
       await a.ingestEvents(sup, [{ id: evId(), sku: 'L1', location: 'main', kind: 'set', quantity: 4, occurredAt: at(clock) }]);
+      const fencedBefore = (await engineMetrics.fencedConfirmations.get()).values[0]?.value ?? 0;
       const taken = b.dispatchOnce();
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => conn.inflight === 2, 'B to push while A still waits for its answer');
+      const owner = await db.query<{ lease_owner: string }>(`select lease_owner from stores where id = $1`, [store]);
+      assert.equal(owner[0]!.lease_owner, 'B', 'B took the store over');
       open();
       await Promise.all([stuck, taken]);
       assert.equal(conn.levels.get('ext-L1'), 4);
-      const rows = await db.query<{ lease_owner: string | null }>(`select lease_owner from stores where id = $1`, [store]);
-      assert.equal(rows[0]!.lease_owner, null);
+      assert.ok(((await engineMetrics.fencedConfirmations.get()).values[0]?.value ?? 0) > fencedBefore, "A's late confirmation was fenced out");
+      const rows = await db.query<{ lease_owner: string | null; confirmed: number }>(`select s.lease_owner, d.confirmed from stores s join desired d on d.store_id = s.id where s.id = $1`, [store]);
+      assert.deepEqual([rows[0]!.lease_owner, rows[0]!.confirmed], [null, 4], 'B confirmed and released; A confirmed nothing');
       const sync = await a.storeSync(store);
       assert.equal(sync.queueDepth, 0);
     } finally {

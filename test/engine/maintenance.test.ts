@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock, newEngine, serverReachable, SKIP_SERVER, variants } from './helpers.ts';
+import { engineMetrics } from '../../src/engine/index.ts';
+import { FakeClock, newEngine, serverReachable, SKIP_SERVER, variants, waitFor } from './helpers.ts';
 
 // PGlite runs no autovacuum, so the embedded engine vacuums the tables every change rewrites; a server's
 // autovacuum does that job there, and the engine leaves it alone.
@@ -15,7 +16,10 @@ for (const v of variants) {
         `select last_vacuum::text as v from pg_stat_user_tables where relname = 'desired' and schemaname = current_schema()`))[0]?.v ?? null;
       await engine.start();
       try {
-        await new Promise((r) => setTimeout(r, 150));
+        // A few sweeps run (each could vacuum) before 5 minutes of clock time have passed.
+        const sweeps = async () => (await engineMetrics.sweeps.get()).values[0]?.value ?? 0;
+        const s0 = await sweeps();
+        await waitFor(async () => (await sweeps()) >= s0 + 3, 'three sweeps');
         assert.equal(await lastVacuum(), null, 'not before its time');
         clock.advance(300_000);
         for (let i = 0; i < 50 && (await lastVacuum()) === null; i++) await new Promise((r) => setTimeout(r, 40));

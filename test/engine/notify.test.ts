@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESIRED_CHANNEL, parseDesiredPayload, writeDesired } from '../../src/store/ops/desired.ts';
 import { createSupplier } from '../../src/engine/index.ts';
-import { addListings, addRetailer, addStore, FakeClock, serverReachable, SKIP_SERVER, variants } from './helpers.ts';
+import { addListings, addRetailer, addStore, FakeClock, serverReachable, SKIP_SERVER, variants, waitFor } from './helpers.ts';
 
 // One notification per write names every store it changed (one per store cost the listener fifty messages per
 // event at fifty stores); a write that changes nothing notifies nobody.
@@ -17,18 +17,23 @@ for (const v of variants) {
       const got: string[] = [];
       const off = await db.listen(DESIRED_CHANNEL, (p) => got.push(p));
       const rows = stores.flatMap((s) => ['A', 'B'].map((sku) => ({ listingId: `${s}:${sku}`, storeId: s, sku, externalId: `ext-${sku}`, externalLocationId: null, desired: 5 })));
-      const wait = async (n: number) => { for (let i = 0; i < 50 && got.length < n; i++) await new Promise((r) => setTimeout(r, 20)); };
+      // Notifications arrive in order: a sentinel sent after a write shows that everything the write sent is in.
+      let sentinels = 0;
+      const flush = async () => {
+        const n = ++sentinels;
+        await db.query(`select pg_notify($1, $2)`, [DESIRED_CHANNEL, `sentinel-${n}`]);
+        await waitFor(() => got.includes(`sentinel-${n}`), 'the sentinel');
+        return got.filter((p) => !p.startsWith('sentinel-'));
+      };
       const written = await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString(), 'proc-1'));
       assert.deepEqual(written.map((w) => w.version), [1, 1, 1, 1], 'a new row is version 1');
-      await wait(1);
-      await new Promise((r) => setTimeout(r, 100));
-      assert.equal(got.length, 1);
-      const first = parseDesiredPayload(got[0]!);
+      const sent = await flush();
+      assert.equal(sent.length, 1);
+      const first = parseDesiredPayload(sent[0]!);
       assert.equal(first.origin, 'proc-1', 'the notification names the writing process');
       assert.deepEqual(first.ids?.sort(), [...stores].sort());
       await db.transaction((tx) => writeDesired(tx, sup, rows, new Date().toISOString()));
-      await new Promise((r) => setTimeout(r, 150));
-      assert.equal(got.length, 1, 'unchanged values: no notification');
+      assert.equal((await flush()).length, 1, 'unchanged values: no notification');
       const again = await db.transaction((tx) => writeDesired(tx, sup, rows.map((r) => ({ ...r, desired: 6 })), new Date().toISOString()));
       assert.deepEqual(again.map((w) => w.version), [2, 2, 2, 2], 'each change bumps the version');
       assert.deepEqual(parseDesiredPayload('|'), { origin: '', ids: null }, 'no ids means every store');

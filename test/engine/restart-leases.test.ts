@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testConnector } from '../../src/connectors/test/index.ts';
-import { addListings, addRetailer, addStore, at, evId, FakeClock, newEngine, serverReachable, SKIP_SERVER, variants } from './helpers.ts';
+import { addListings, addRetailer, addStore, at, evId, FakeClock, newEngine, serverReachable, SKIP_SERVER, variants, waitFor } from './helpers.ts';
 
 // An embedded database has one owner process, so a lease found at start-up was left by a process that died: the
 // restarted process takes its stores at once. On a server another live process may hold it: it is honoured.
@@ -52,8 +52,9 @@ for (const v of variants) {
         await conn.whenPushing();
         // Three leases pass (by the database's clock) while A's push hangs; A's heartbeat (every 100 ms) keeps renewing.
         for (let i = 0; i < 3; i++) {
-          clock.advance(leaseMs + 1);
-          await new Promise((r) => setTimeout(r, leaseMs + 10));
+          // Wait until the lease as it stands now would have run out by the database's clock.
+          const until = (await db.query<{ t: string }>(`select lease_until::text as t from stores where id = $1`, [store]))[0]!.t;
+          await waitFor(async () => (await db.query(`select 1 where clock_timestamp() > $1::timestamptz`, [until])).length === 1, 'a lease to pass');
           assert.equal(await b.dispatchOnce(), 0, `B must not take a store A is still pushing (lease ${i + 1})`);
         }
         const held = await db.query<{ lease_owner: string }>(`select lease_owner from stores where id = $1`, [store]);

@@ -35,7 +35,9 @@ for (const v of variants) {
       await engine.start();
       try {
         await until(async () => (await leasedByA()) === 5, 'A to lease its half');
-        await new Promise((r) => setTimeout(r, 250));
+        // Two more heartbeats of A (each a chance to claim more) and it still holds five.
+        const seenA = async () => (await db.query<{ t: string }>(`select seen_at::text as t from dispatchers where owner = 'A'`))[0]?.t ?? '';
+        for (let beats = 0; beats < 2; beats++) { const s0 = await seenA(); await until(async () => (await seenA()) !== s0, "A's heartbeat"); }
         assert.equal(await leasedByA(), 5, 'A holds 5 of 10 stores while B is live');
         bAlive = false;
         await bLoop;
