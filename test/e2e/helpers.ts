@@ -167,6 +167,7 @@ export async function addShopifyStore(ds: Dropsync, name: string, skus: string[]
     shopDomain: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.myshopify.com`,
     catalog: skus.map((sku) => ({ sku, available: 0 })),
     timeScale: 0.001, // Shopify's retry schedule in milliseconds
+    allowHttpCallbacks: true, // dropsync listens on http://127.0.0.1 here; Shopify itself delivers to https only
     ...emuOpts,
   });
   try {
@@ -177,7 +178,7 @@ export async function addShopifyStore(ds: Dropsync, name: string, skus: string[]
       credentials: { accessToken: emu.accessToken, webhookSecret: emu.clientSecret },
     });
     const found = await connectShopifyStore(
-      { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, locationId: emu.locationId, webhookCallbackUrl: `${ds.url}/webhooks/shopify/${store.id}` },
+      { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, locationId: emu.locationId, webhookCallbackUrl: `${ds.url}/webhooks/shopify/${store.id}`, allowHttpWebhooks: true },
       skus,
     );
     if (found.problems.length) throw new Error(`Shopify discovery problems: ${JSON.stringify(found.problems)}`);

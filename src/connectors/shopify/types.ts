@@ -65,6 +65,8 @@ export interface ConnectOptions {
   locationId?: string;
   /** Where Shopify should POST webhooks (dropsync's /webhooks/shopify/{storeId}); no subscriptions when omitted. */
   webhookCallbackUrl?: string;
+  /** Accept an http:// callback (a local emulator only; Shopify itself refuses them). Default false. */
+  allowHttpWebhooks?: boolean;
   apiVersion?: string;
   clock?: Clock;
   fetch?: typeof fetch;
@@ -78,7 +80,19 @@ export interface ConnectResult {
   webhooks: { topic: string; ok: boolean; id?: string; error?: string }[];
 }
 
+export interface ComplianceCustomer {
+  /** Customer gid, when Shopify sent an id. */
+  id: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
 export type ShopifyWebhookEvent =
   | { kind: 'order'; order: RemoteOrder }
   | { kind: 'order_cancelled'; order: RemoteOrder }
-  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number };
+  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number }
+  | { kind: 'fulfillment'; topic: string; orderId: string | null }
+  | { kind: 'uninstalled'; shopDomain: string | null }
+  | { kind: 'customer_data_request'; shopDomain: string; customer: ComplianceCustomer; orderIds: string[]; requestId: string | null }
+  | { kind: 'customer_redact'; shopDomain: string; customer: ComplianceCustomer; orderIds: string[] }
+  | { kind: 'shop_redact'; shopDomain: string };

@@ -93,6 +93,7 @@ export function webhookRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const r = await deps.engine.receiveOrderCancelled(store.id, event.order.platformOrderId);
         return r ? `order ${r.status}` : 'order not known';
       }
+      if (event.kind !== 'level') return `topic ${ids.topic} needs nothing here`;
       const r = await deps.engine.receiveLevel(store.id, event.externalId, event.quantity);
       return r.drift ? 'drift recorded; pushing our number back' : 'level matches';
     });
