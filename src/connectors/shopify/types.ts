@@ -22,12 +22,25 @@ export interface ShopifyConfig {
   apiVersion?: string;
   /** Catalogue size from which reading all levels uses a bulk operation (default 2,000). */
   bulkThreshold?: number;
+  /** Where this store's webhooks go (dropsync's /webhooks/shopify/{storeId}); its subscriptions are checked periodically. */
+  webhookUri?: string;
+  /** Accept an http:// webhookUri (a local emulator only). */
+  allowHttpWebhooks?: boolean;
+}
+
+/** Where an expiring token comes from: refreshed before it expires, and once more when Shopify answers 401. */
+export interface TokenSource {
+  token(): Promise<string>;
+  /** Shopify refused `stale`: a fresher token, or null when there is none. */
+  onUnauthorized(stale: string): Promise<string | null>;
 }
 
 export interface ShopifyClientOptions {
   shopDomain: string;
   baseUrl?: string;
+  /** A static token (pasted `shpat_`), used when `tokens` is not given. */
   accessToken: string;
+  tokens?: TokenSource;
   apiVersion?: string;
   clock: Clock;
   fetch?: typeof fetch;
