@@ -17,6 +17,7 @@ import { startWooEmulator, type WooEmulator, type WooKnobs } from '../../src/emu
 import { createEngine } from '../../src/engine/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
+import { createCredentialPort } from '../../src/store/credential-port.ts';
 
 export const DEADLINE_MS = 20_000;
 
@@ -67,7 +68,10 @@ async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
   const db = await openDatabase(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, schema: schema!, poolSize: 4 } : {});
   const sealer = createSealer(randomBytes(32));
   const clock = systemClock;
-  const engine = createEngine({ db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}) });
+  const engine = createEngine({
+    db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}),
+    connectorDeps: { credentials: createCredentialPort(db, sealer, clock) },
+  });
   const rt: Runtime = {
     db, engine, sealer, clock,
     mode: opts.databaseUrl ? 'server' : 'embedded',
