@@ -133,7 +133,10 @@ export async function completeInstall(deps: InstallDeps, query: Record<string, s
   const supplierId = st.supplier_id;
   const credentials: Record<string, string> = { accessToken: tokens.accessToken, scope: tokens.scope, grant: 'oauth' };
   if (tokens.refreshToken) credentials.refreshToken = tokens.refreshToken;
-  if (tokens.accessTokenExpiresAt) credentials.accessTokenExpiresAt = tokens.accessTokenExpiresAt;
+  if (tokens.accessTokenExpiresAt) {
+    credentials.accessTokenExpiresAt = tokens.accessTokenExpiresAt;
+    credentials.accessTokenObtainedAt = new Date(deps.clock.now()).toISOString();
+  }
   if (tokens.refreshTokenExpiresAt) credentials.refreshTokenExpiresAt = tokens.refreshTokenExpiresAt;
   const sealed = deps.sealer.seal(credentials);
   const at = new Date(deps.clock.now());

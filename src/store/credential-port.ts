@@ -26,7 +26,7 @@ export function createCredentialPort(db: Db, sealer: CredentialSealer, clock: Cl
     save: (storeId, credentials) => saveRotatedCredentials(db, storeId, owner, sealer.seal(credentials)),
     release: (storeId) => releaseStoreRefresh(db, storeId, owner),
     async accessLost(storeId, reason) {
-      const message = `Shopify access lost: ${reason}. The store is paused; the retailer must install the app again.`;
+      const message = reason;
       await db.transaction(async (tx) => {
         const store = await markStoreAccess(tx, storeId, 'lost', message, false);
         if (store) await insertAlert(tx, { supplierId: store.supplierId, storeId, kind: 'store_access_lost', message }, iso(clock.now()));

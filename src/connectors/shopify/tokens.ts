@@ -4,7 +4,7 @@
  * Shopify keeps the previous refresh token usable until its replacement is first used, so a refresh whose answer
  * was lost, or whose save failed, can simply be retried with the stored token.
  * Stored credentials (sealed JSON): accessToken, and for expiring tokens refreshToken, accessTokenExpiresAt,
- * refreshTokenExpiresAt (ISO), scope. A pasted legacy `shpat_` token has none of the expiry fields: it is used as is.
+ * accessTokenObtainedAt, refreshTokenExpiresAt (ISO), scope. A pasted legacy `shpat_` token has none of the expiry fields: it is used as is.
  */
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/types.ts';
@@ -40,9 +40,17 @@ export class TokenKeeper implements TokenSource {
     return this.creds;
   }
 
+  /**
+   * Due for refresh: within the margin of its expiry. The margin is 5 minutes, but never more than a fifth of the
+   * token's lifetime (known from `accessTokenObtainedAt`), so a short-lived token is not refreshed on every call.
+   */
   private dueSoon(c: Record<string, string>): boolean {
     const at = Date.parse(c.accessTokenExpiresAt ?? '');
-    return Number.isFinite(at) && at - this.opts.clock.now() <= (this.opts.marginMs ?? REFRESH_MARGIN_MS);
+    if (!Number.isFinite(at)) return false;
+    const obtained = Date.parse(c.accessTokenObtainedAt ?? '');
+    let margin = this.opts.marginMs ?? REFRESH_MARGIN_MS;
+    if (Number.isFinite(obtained) && at > obtained) margin = Math.min(margin, (at - obtained) / 5);
+    return at - this.opts.clock.now() <= margin;
   }
 
   async token(): Promise<string> {
@@ -93,7 +101,7 @@ export class TokenKeeper implements TokenSource {
       }
       if (!stored.refreshToken) throw new TokenRevoked('no refresh token is stored for this store');
       const t = await refreshTokens(this.opts.baseUrl, this.opts.app, stored.refreshToken, this.opts.clock.now(), this.opts.fetch ?? fetch);
-      const next: Record<string, string> = { ...stored, accessToken: t.accessToken };
+      const next: Record<string, string> = { ...stored, accessToken: t.accessToken, accessTokenObtainedAt: new Date(this.opts.clock.now()).toISOString() };
       if (t.refreshToken) next.refreshToken = t.refreshToken;
       if (t.accessTokenExpiresAt) next.accessTokenExpiresAt = t.accessTokenExpiresAt;
       if (t.refreshTokenExpiresAt) next.refreshTokenExpiresAt = t.refreshTokenExpiresAt;
@@ -103,9 +111,11 @@ export class TokenKeeper implements TokenSource {
       return this.adopt(next);
     } catch (err) {
       if (err instanceof TokenRevoked) {
-        await port.accessLost(id, err.message).catch(() => undefined);
+        // Whatever records this error (the push log, the store's last error) says what happened and what to do.
+        const lost = new TokenRevoked(`Shopify access lost: ${err.message}. The store is paused; the retailer must install the app again`);
+        await port.accessLost(id, lost.message).catch(() => undefined);
         await port.release(id).catch(() => undefined);
-        throw err;
+        throw lost;
       }
       await port.release(id).catch(() => undefined);
       throw err;

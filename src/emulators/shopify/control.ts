@@ -93,6 +93,10 @@ export function createControl(
       if (!id) throw new DropsyncError('not_found', 'no pending authorization request', 'requestId');
       return { redirect: oauth.decide(id, opts.approve ?? true, opts.scopes) };
     },
+    /** Every expiring access token expires now (the next call answers 401). */
+    expireAccessTokens: () => oauth.expireAccessTokens(),
+    /** Refresh-token grants answered so far. */
+    refreshCount: () => oauth.refreshes,
     /** Every refresh token stops working (a refresh that fails). */
     revokeRefreshTokens: () => oauth.revokeRefreshTokens(),
     /** Whether an access token works now. */
@@ -189,6 +193,9 @@ export function createControl(
           return api.decideGrant(b);
         case 'POST /oauth/revoke-refresh-tokens':
           api.revokeRefreshTokens();
+          return { ok: true };
+        case 'POST /oauth/expire-access-tokens':
+          api.expireAccessTokens();
           return { ok: true };
         case 'POST /uninstall':
           return api.uninstall();

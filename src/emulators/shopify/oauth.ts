@@ -168,6 +168,7 @@ export class OAuthServer {
         if (prev) prev.retired = true;
       }
       rt.used = true;
+      this.refreshes++;
       return this.issue(rt.scopes, true, rt.token);
     }
     if (body.grant_type !== undefined && body.grant_type !== 'authorization_code') {
@@ -202,13 +203,21 @@ export class OAuthServer {
   }
 
   /** The app is uninstalled: every token and refresh token stops working. */
+  /** Tokens issued by the refresh grant so far. */
+  refreshes = 0;
+
   uninstall(): void {
     for (const t of this.tokens.values()) t.revoked = true;
     for (const r of this.refresh.values()) r.retired = true;
     this.installed = false;
   }
 
-  /** Revokes one refresh token (a test of a refresh that fails). */
+  /** Every access token issued by OAuth expires now (the static token is kept). */
+  expireAccessTokens(): void {
+    for (const t of this.tokens.values()) if (t.expiring) t.expiresAt = this.clock.now();
+  }
+
+  /** Revokes every refresh token (a test of a refresh that fails). */
   revokeRefreshTokens(): void {
     for (const r of this.refresh.values()) r.retired = true;
   }
