@@ -198,6 +198,19 @@ test('bulk failures fall back to paging: refused (five other bulk queries keep r
   assert.match(reasons[1] ?? '', /503/);
 });
 
+test('five readers run their bulk queries at once, each polling its own operation by id', async () => {
+  const paged = byId(await connector({ bulkThreshold: 1_000_000 }).readLevels());
+  clock.advance(60_000);
+  emu.control.clearRequests();
+  const readers = Array.from({ length: 5 }, () => connector({ bulkThreshold: 100 }));
+  const results = await Promise.all(readers.map((r) => r.readLevels()));
+  for (const res of results) assert.deepEqual(byId(res), paged);
+  const runs = emu.control.requests().filter((r) => r.rootFields.includes('bulkOperationRunQuery') && !r.throttled);
+  assert.equal(runs.length, 5, 'five starts, none refused and retried');
+  assert.ok(runs.every((r) => r.errors.length === 0));
+  assert.equal(countCalls('currentBulkOperation'), 0);
+});
+
 test('bulkThreshold must be a positive integer', () => {
   assert.throws(() => connector({ bulkThreshold: 0 }), /bulkThreshold/);
   assert.throws(() => connector({ bulkThreshold: 'many' }), /bulkThreshold/);
