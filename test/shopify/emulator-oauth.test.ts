@@ -127,3 +127,29 @@ test('the connector refreshes an expiring token through its port: saved before u
   assert.notEqual(saves[0]!.accessToken, t.accessToken);
   assert.notEqual(saves[0]!.refreshToken, t.refreshToken);
 });
+
+test('two processes meeting the same expired token: one refreshes (it holds the claim), the other adopts what it saved', async () => {
+  const t = await exchangeCode(emu.url, app, (await install()).code, Date.now());
+  let stored: Record<string, string> = { accessToken: t.accessToken, refreshToken: t.refreshToken!, accessTokenExpiresAt: t.accessTokenExpiresAt! };
+  let owner: string | null = null;
+  // One database row shared by two "processes", each with its own claim owner.
+  const portFor = (me: string): CredentialPort => ({
+    load: async () => stored,
+    claim: async () => (owner === null || owner === me ? ((owner = me), true) : false),
+    save: async (_id, c) => { await new Promise((r) => setTimeout(r, 50)); stored = c; if (owner === me) owner = null; },
+    release: async () => { if (owner === me) owner = null; },
+    accessLost: async () => { throw new Error('not expected'); },
+  });
+  const make = (me: string) => createShopifyConnector(
+    { storeId: 's1', supplierId: 'p1', platform: 'shopify', config: { shopDomain: emu.shopDomain, baseUrl: emu.url, locationId: emu.locationId }, credentials: stored },
+    { clock: { now: () => Date.now() }, credentials: portFor(me), shopifyApp: { ...app, scopes: [], publicUrl: null, shopUrls: {}, allowHttpWebhooks: false } },
+  );
+  const [a, b] = [make('process-a'), make('process-b')];
+  emu.control.expireAccessTokens();
+  const before = emu.control.refreshCount();
+  const [ra, rb] = await Promise.all([a.readLevels(), b.readLevels()]);
+  assert.equal(ra.length, 1);
+  assert.equal(rb.length, 1);
+  assert.equal(emu.control.refreshCount() - before, 1, 'one refresh across both processes');
+  assert.equal(owner, null, 'the claim was released');
+});

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signWebhook, startShopifyEmulator, type ShopifyEmulator } from '../../src/emulators/shopify/index.ts';
+import { queryHmac } from '../../src/connectors/shopify/oauth.ts';
 import { listAlerts } from '../../src/store/ops/alerts-list.ts';
 import { orders, quantities, setStock, setupCatalogue, startDropsync, waitFor, type Dropsync } from '../e2e/helpers.ts';
 
@@ -77,6 +78,15 @@ describe('e2e: installing the Shopify app by OAuth and living with expiring toke
     const evil = await fetch(`${ds.url}/connect/shopify?shop=evil.example.com`, { redirect: 'manual' });
     assert.equal(evil.status, 400);
     assert.match((await evil.json()).error.message, /myshopify\.com/);
+
+    // The app URL as Shopify opens it: signed with the client secret. A tampered one is refused.
+    const params: Record<string, string> = { shop: 'other-shop.myshopify.com', timestamp: String(Math.floor(Date.now() / 1000)) };
+    params.hmac = queryHmac(params, CLIENT_SECRET);
+    const signed = await fetch(`${ds.url}/connect/shopify?${new URLSearchParams(params)}`, { headers: { accept: 'application/json' } });
+    assert.equal(signed.status, 200);
+    assert.match((await signed.json()).authorizeUrl, /\/admin\/oauth\/authorize\?client_id=dropsync-test-app&scope=read_inventory%2Cwrite_inventory%2Cread_locations/);
+    const forgedAppUrl = await fetch(`${ds.url}/connect/shopify?${new URLSearchParams({ ...params, shop: 'oauth-shop.myshopify.com' })}`, { redirect: 'manual' });
+    assert.equal(forgedAppUrl.status, 401);
 
     const cb = new URL(await authorize(ds, 'other-shop.myshopify.com'));
     const tampered = new URL(cb);

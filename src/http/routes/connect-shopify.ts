@@ -40,10 +40,16 @@ export function connectShopifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
     schema: {
       tags: ['connect'], summary: "Start installing dropsync's Shopify app on a shop (redirects to the shop's authorization page)", security: [],
       querystring: { ...query, required: ['shop'] },
-      response: { 302: { type: 'null', description: "Redirect to https://{shop}/admin/oauth/authorize" }, '4xx': errorRef },
+      description: 'A browser is redirected (302); a client asking for JSON gets the URL to send the merchant to.',
+      response: {
+        200: { type: 'object', properties: { authorizeUrl: { type: 'string' } } },
+        302: { type: 'null', description: 'Redirect to https://{shop}/admin/oauth/authorize' },
+        '4xx': errorRef,
+      },
     },
   }, async (request, reply) => {
     const { redirect } = await beginInstall(installDeps(), request.query as Record<string, string>);
+    if (String(request.headers.accept ?? '').includes('application/json')) return { authorizeUrl: redirect };
     return reply.redirect(redirect, 302);
   });
 
