@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { openDatabase, type Db } from './store/index.ts';
+import { createCredentialPort } from './store/credential-port.ts';
 import { countApiKeys, createApiKey, createSupplier, listSuppliers } from './store/admin/index.ts';
 import { createSealer, loadSecretKey, type CredentialSealer } from './security/index.ts';
 import { createEngine, engineMetrics, type Engine } from './engine/index.ts';
@@ -87,6 +88,8 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
     clock,
     ...(logger ? { logger: logger as unknown as NonNullable<Parameters<typeof createEngine>[0]['logger']> } : {}),
     decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}),
+    // Connectors save the credentials they rotate (Shopify's expiring tokens) through this port.
+    connectorDeps: { credentials: createCredentialPort(db, sealer, clock) },
   });
   return {
     db, engine, sealer, clock, secretKeySource: source,

@@ -49,7 +49,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
   };
   const scheduler = opts.scheduler ?? realScheduler;
-  const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials);
+  const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials, opts.connectorDeps);
   const dispatcher = new Dispatcher(ctx, {
     owner: processId, leaseMs: opts.leaseMs ?? 10_000,
     pushTimeoutMs: opts.pushTimeoutMs ?? 20_000, pushTimeoutFactor: opts.pushTimeoutFactor ?? 4, pushTimeoutPerItemMs: opts.pushTimeoutPerItemMs ?? 250,

@@ -26,6 +26,7 @@ import { orderRoutes } from './routes/orders.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { conflictRoutes } from './routes/conflicts.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { connectShopifyRoutes } from './routes/connect-shopify.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -79,6 +80,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   holdRoutes(app, deps);
   conflictRoutes(app, deps);
   webhookRoutes(app, deps);
+  connectShopifyRoutes(app, deps);
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   // Plugins outside the API (the dashboard at /) are mounted before the app is sealed by ready().

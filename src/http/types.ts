@@ -13,6 +13,7 @@ import type { Db } from '../store/types.ts';
 import type { Principal } from '../store/admin/types.ts';
 import type { CredentialSealer } from '../security/types.ts';
 import type { HttpEngine } from './engine-port.ts';
+import type { ShopifyAppConfig } from '../connectors/shopify/app.ts';
 
 export type Access = 'public' | 'admin' | 'retailer';
 
@@ -33,6 +34,8 @@ export interface BuildAppOptions {
   /** Where request count/latency metrics are registered (normally the engine's registry, served at /metrics). */
   metricsRegistry?: Registry;
   version?: string;
+  /** dropsync's Shopify app (client id/secret, public URL, shop URLs); default from the environment. */
+  shopifyApp?: ShopifyAppConfig;
   /** Mounts more routes (e.g. the dashboard at `/`) before the app is made ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }

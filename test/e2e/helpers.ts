@@ -17,6 +17,7 @@ import { startWooEmulator, type WooEmulator, type WooKnobs } from '../../src/emu
 import { createEngine } from '../../src/engine/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
+import { createCredentialPort } from '../../src/store/credential-port.ts';
 
 export const DEADLINE_MS = 20_000;
 
@@ -67,7 +68,10 @@ async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
   const db = await openDatabase(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, schema: schema!, poolSize: 4 } : {});
   const sealer = createSealer(randomBytes(32));
   const clock = systemClock;
-  const engine = createEngine({ db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}) });
+  const engine = createEngine({
+    db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}),
+    connectorDeps: { credentials: createCredentialPort(db, sealer, clock) },
+  });
   const rt: Runtime = {
     db, engine, sealer, clock,
     mode: opts.databaseUrl ? 'server' : 'embedded',
@@ -167,6 +171,7 @@ export async function addShopifyStore(ds: Dropsync, name: string, skus: string[]
     shopDomain: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.myshopify.com`,
     catalog: skus.map((sku) => ({ sku, available: 0 })),
     timeScale: 0.001, // Shopify's retry schedule in milliseconds
+    allowHttpCallbacks: true, // dropsync listens on http://127.0.0.1 here; Shopify itself delivers to https only
     ...emuOpts,
   });
   try {
@@ -177,7 +182,7 @@ export async function addShopifyStore(ds: Dropsync, name: string, skus: string[]
       credentials: { accessToken: emu.accessToken, webhookSecret: emu.clientSecret },
     });
     const found = await connectShopifyStore(
-      { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, locationId: emu.locationId, webhookCallbackUrl: `${ds.url}/webhooks/shopify/${store.id}` },
+      { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, locationId: emu.locationId, webhookCallbackUrl: `${ds.url}/webhooks/shopify/${store.id}`, allowHttpWebhooks: true },
       skus,
     );
     if (found.problems.length) throw new Error(`Shopify discovery problems: ${JSON.stringify(found.problems)}`);

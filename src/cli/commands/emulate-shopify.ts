@@ -23,6 +23,13 @@ interface Flags {
   shopDomain?: string;
   accessToken?: string;
   clientSecret?: string;
+  clientId?: string;
+  staticToken: boolean;
+  allowHttpCallbacks?: boolean;
+  tokenLifetime: string;
+  bulkDuration: string;
+  redactCustomers?: boolean;
+  complianceUrl?: string;
   json?: boolean;
 }
 
@@ -45,7 +52,14 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for generated quantities and webhook randomness', '1')
     .option('--shop-domain <domain>', 'shop domain', 'dropsync-emulator.myshopify.com')
     .option('--access-token <token>', 'Admin API access token (random when omitted)')
-    .option('--client-secret <secret>', 'app client secret that signs webhooks (random when omitted)')
+    .option('--client-secret <secret>', 'app client secret that signs webhooks and OAuth redirects (random when omitted)')
+    .option('--client-id <id>', "the app's client id for OAuth (random when omitted)")
+    .option('--no-static-token', 'no static (legacy custom app) token: apps must install through OAuth')
+    .option('--allow-http-callbacks', 'accept http:// webhook addresses (Shopify refuses them; for a local dropsync)')
+    .option('--token-lifetime <duration>', 'lifetime of expiring access tokens', '3600s')
+    .option('--bulk-duration <duration>', 'how long a bulk operation takes to complete', '1s')
+    .option('--redact-customers', 'answer as for an app without protected customer data access (no email, no customer)')
+    .option('--compliance-url <url>', "the app's compliance webhook address (for /_control/compliance)")
     .option('--json', 'print one JSON line')
     .action(async (f: Flags) => {
       const port = portFlag(f.port);
@@ -64,6 +78,13 @@ export function register(program: Command): void {
         ...(f.shopDomain ? { shopDomain: f.shopDomain } : {}),
         ...(f.accessToken ? { accessToken: f.accessToken } : {}),
         ...(f.clientSecret ? { clientSecret: f.clientSecret } : {}),
+        ...(f.clientId ? { clientId: f.clientId } : {}),
+        ...(f.staticToken === false ? { accessToken: null } : {}),
+        allowHttpCallbacks: f.allowHttpCallbacks === true,
+        tokenLifetimeSeconds: durationFlag(f.tokenLifetime, '--token-lifetime'),
+        bulkDurationMs: durationFlag(f.bulkDuration, '--bulk-duration') * 1000,
+        redactCustomers: f.redactCustomers === true,
+        ...(f.complianceUrl ? { complianceWebhookUrl: f.complianceUrl } : {}),
       });
       const info = {
         platform: 'shopify',
@@ -73,6 +94,9 @@ export function register(program: Command): void {
         shopDomain: emu.shopDomain,
         accessToken: emu.accessToken,
         webhookSecret: emu.clientSecret,
+        clientId: emu.clientId,
+        clientSecret: emu.clientSecret,
+        authorizeUrl: `${emu.url}/admin/oauth/authorize`,
         locationId: emu.locationId,
         plan: f.plan,
       };
@@ -84,8 +108,10 @@ export function register(program: Command): void {
             `  GraphQL Admin API: ${info.graphqlUrl}`,
             `  control API:       ${info.controlUrl} (levels, orders, discounts, cancellations, requests, deliveries, knobs)`,
             `  shop domain:       ${emu.shopDomain}`,
-            `  access token:      ${emu.accessToken}`,
-            `  webhook secret:    ${emu.clientSecret}`,
+            `  access token:      ${emu.accessToken || '(none: install through OAuth)'}`,
+            `  client id:         ${emu.clientId}`,
+            `  client secret:     ${emu.clientSecret} (signs webhooks and OAuth redirects)`,
+            `  OAuth:             ${emu.url}/admin/oauth/authorize, ${emu.url}/admin/oauth/access_token`,
             `  location:          ${emu.locationId}`,
             `  plan:              ${f.plan}`,
             'Ctrl-C to stop.',

@@ -8,10 +8,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../app.ts';
 import { errorBody } from '../errors.ts';
 import { forgetDelivery, getWebhookStore, type WebhookStore } from '../../store/admin/webhook-stores.ts';
-import { parseShopifyWebhook, shopifyWebhookDedupeKeys, verifyShopifyWebhook } from '../../connectors/shopify/index.ts';
+import { parseShopifyWebhook } from '../../connectors/shopify/webhooks.ts';
+import { shopifyAppFromEnv } from '../../connectors/shopify/app.ts';
+import { applyShopifyEvent, deliveryKey, signedFor, topicOf } from '../shopify-webhooks.ts';
 import { handleWooWebhook } from '../../connectors/woocommerce/index.ts';
 import { DropsyncError } from '../../domain/errors.ts';
-import { createHash } from 'node:crypto';
 
 const params = {
   type: 'object', required: ['storeId'], additionalProperties: false,
@@ -74,28 +75,14 @@ export function webhookRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/webhooks/shopify/:storeId', {
     config: { access: 'public' },
-    schema: schema('Shopify', 'Topics orders/create, orders/cancelled, inventory_levels/update; signed with X-Shopify-Hmac-Sha256.'),
+    schema: schema('Shopify', 'Topics orders/create, orders/updated, orders/cancelled, fulfillments/*, inventory_levels/update, app/uninstalled (and the compliance topics); signed with X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256) by the app client secret or the store webhook secret; deduplicated by X-Shopify-Event-Id.'),
   }, async (request, reply) => {
     const store = await loadStore(request, 'shopify');
     const raw = request.rawBody ?? Buffer.alloc(0);
-    if (!verifyShopifyWebhook(raw, request.headers, secretOf(store))) return unauthorized(reply, 'X-Shopify-Hmac-Sha256 does not match');
-    const ids = shopifyWebhookDedupeKeys(request.headers);
-    if (!ids.topic) throw new DropsyncError('invalid', 'missing', 'headers.x-shopify-topic');
-    const event = parseShopifyWebhook(ids.topic, request.body);
-    // Event id identifies one occurrence; fall back to the delivery's webhook id, else the body itself.
-    const key = ids.eventId ? `event:${ids.eventId}` : ids.webhookId ? `webhook:${ids.webhookId}` : `body:${createHash('sha256').update(raw).digest('hex')}`;
-    return once(store.id, [key], async () => {
-      if (event.kind === 'order') {
-        const r = await deps.engine.receiveOrder(store.id, event.order, 'webhook');
-        return `order ${r.status}${r.duplicate ? ' (seen before)' : ''}`;
-      }
-      if (event.kind === 'order_cancelled') {
-        const r = await deps.engine.receiveOrderCancelled(store.id, event.order.platformOrderId);
-        return r ? `order ${r.status}` : 'order not known';
-      }
-      const r = await deps.engine.receiveLevel(store.id, event.externalId, event.quantity);
-      return r.drift ? 'drift recorded; pushing our number back' : 'level matches';
-    });
+    const wd = { db: deps.db, sealer: deps.sealer, clock: deps.clock, engine: deps.engine, clientSecret: (deps.shopifyApp ?? shopifyAppFromEnv()).clientSecret };
+    if (!signedFor(wd, raw, request.headers, store)) return unauthorized(reply, 'X-Shopify-Hmac-Sha256 does not match');
+    const topic = topicOf(request.headers);
+    return applyShopifyEvent(wd, store, topic, parseShopifyWebhook(topic, request.body), deliveryKey(raw, request.headers));
   });
 
   app.post('/webhooks/woocommerce/:storeId', {

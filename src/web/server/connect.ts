@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid } from '../../domain/errors.ts';
 import { connectShopifyStore } from '../../connectors/shopify/index.ts';
+import { shopifyAppFromEnv } from '../../connectors/shopify/app.ts';
 import { connectWooStore } from '../../connectors/woocommerce/index.ts';
 import type { WebDeps } from '../types.ts';
 import { requireAdmin, requireSession } from './auth.ts';
@@ -49,6 +50,8 @@ async function discover(platform: string, config: Record<string, unknown>, creds
       shopDomain: str(config.shopDomain) ?? '',
       accessToken: creds.accessToken ?? '',
       webhookCallbackUrl: hookUrl,
+      // Shopify only delivers to https; an emulator behind http:// needs the explicit setting.
+      allowHttpWebhooks: shopifyAppFromEnv().allowHttpWebhooks || config.allowHttpWebhooks === true,
       ...(str(config.baseUrl) ? { baseUrl: str(config.baseUrl)! } : {}),
       ...(str(config.locationId) ? { locationId: str(config.locationId)! } : {}),
       ...(str(config.apiVersion) ? { apiVersion: str(config.apiVersion)! } : {}),
