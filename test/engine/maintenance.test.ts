@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineMetrics } from '../../src/engine/index.ts';
-import { FakeClock, newEngine, serverReachable, SKIP_SERVER, variants, waitFor } from './helpers.ts';
+import { FakeClock, ManualClock, newEngine, serverReachable, SKIP_SERVER, variants, waitFor } from './helpers.ts';
 
 // PGlite runs no autovacuum, so the embedded engine vacuums the tables every change rewrites; a server's
 // autovacuum does that job there, and the engine leaves it alone.
@@ -25,6 +25,38 @@ for (const v of variants) {
         for (let i = 0; i < 50 && (await lastVacuum()) === null; i++) await new Promise((r) => setTimeout(r, 40));
         if (v.name === 'pglite') assert.notEqual(await lastVacuum(), null, 'desired was vacuumed');
         else assert.equal(await lastVacuum(), null, 'a server is left to its autovacuum');
+      } finally {
+        await engine.stop();
+      }
+    } finally {
+      await close();
+    }
+  });
+}
+
+// Old push_log and drift lines and lag histograms are pruned on a schedule (clock time), each after its
+// retention; recent ones stay.
+for (const v of variants) {
+  test(`old push and drift logs and lag histograms are pruned on a schedule (${v.name})`, async (t) => {
+    if (v.name === 'postgres' && !(await serverReachable())) return t.skip(SKIP_SERVER);
+    const { db, close } = await v.open();
+    try {
+      const clock = new ManualClock();
+      const { engine, supplierId: sup } = await newEngine(db, clock, { scheduler: clock, pruneEveryMs: 60_000 });
+      const at = (daysAgo: number) => new Date(clock.now() - daysAgo * 86_400_000).toISOString();
+      for (const d of [40, 10, 1]) {
+        await db.query(`insert into push_log (supplier_id, store_id, at, items, ok, failed, duration_ms) values ($1, 's', $2, 1, 1, 0, 1)`, [sup, at(d)]);
+        await db.query(`insert into drift (supplier_id, store_id, listing_id, sku, expected, actual, source, at) values ($1, 's', 'l', 'k', 1, 2, 'webhook', $2)`, [sup, at(d)]);
+        await db.query(`insert into push_lag_minute (store_id, minute, bucket, n) values ('s', date_trunc('minute', $1::timestamptz), 3, 1)`, [at(d)]);
+      }
+      const count = async (table: string) => (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
+      await engine.start();
+      try {
+        clock.advance(60_000);
+        await waitFor(async () => (await count('push_log')) === 1, 'the first prune');
+        assert.equal(await count('push_log'), 1, 'push_log: 7 days (the 10-day-old line went too)');
+        assert.equal(await count('drift'), 2, 'drift: 30 days');
+        assert.equal(await count('push_lag_minute'), 2, 'lag histograms: 30 days');
       } finally {
         await engine.stop();
       }
