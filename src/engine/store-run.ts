@@ -118,6 +118,8 @@ export class StoreRun {
       for (;;) {
         // reading
         const batch = Math.max(1, this.deps.batchSize());
+        if (this.lost) return this.go('ended');
+        if (this.yieldRequested) return await this.release(pushedAny, null);
         if (rows === null) {
           this.readSeq = this.seq;
           rows = await this.deps.read(batch);
