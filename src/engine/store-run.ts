@@ -86,6 +86,13 @@ export class StoreRun {
   private readonly drifted = new Set<string>();
   private readonly startedAt: number;
   private wakeUp: (() => void) | null = null;
+  /**
+   * Quantities the store acknowledged whose confirmation is still being written (behind the next read and push),
+   * per listing, and that confirmation.
+   */
+  private readonly unconfirmed = new Map<string, number>();
+  private behind: Promise<void> | null = null;
+  private behindError: unknown = null;
 
   constructor(readonly store: ClaimedStore, private readonly s: RunSettings, private readonly deps: RunDeps) {
     this.startedAt = deps.now();
@@ -122,15 +129,20 @@ export class StoreRun {
         if (this.yieldRequested) return await this.release(pushedAny, null);
         if (rows === null) {
           this.readSeq = this.seq;
-          rows = await this.deps.read(batch);
+          const read = this.withUnconfirmed(await this.deps.read(batch));
+          this.lastReadFull = read.full;
+          rows = read.rows;
+        } else {
+          // A claim reads a default batch before the connector's size is known: the surplus is read again later.
+          this.lastReadFull = rows.length >= batch;
         }
-        // A claim reads a default batch before the connector's size is known: the surplus is read again later.
-        this.lastReadFull = rows.length >= batch;
         if (rows.length > batch) rows = rows.slice(0, batch);
         if (this.lost) return this.go('ended');
         if (this.yieldRequested) return await this.release(pushedAny, null);
         if (rows.length === 0) {
           if (!this.s.warm || !this.deps.mayStayWarm()) return await this.release(pushedAny, null);
+          // A confirmation still being written is finished before the run waits.
+          await this.settle();
           this.go('warm');
           const notified = await this.waitWarm();
           if (this.lost) return this.go('ended');
@@ -146,6 +158,15 @@ export class StoreRun {
         this.go('confirming');
         const { outcome, end, reread } = this.outcome(rows, sent);
         pushedAny ||= outcome.ok > 0;
+        await this.settle();
+        if (this.s.warm && !end && !reread && outcome.fails.length === 0 && this.workLeft) {
+          // More work is known (a notification came during the push, or the batch was full): the confirmation
+          // is written behind the next read and push (see withUnconfirmed).
+          this.confirmBehind(outcome);
+          this.go('reading');
+          rows = null;
+          continue;
+        }
         const held = await this.deps.finish(outcome, end ? this.releaseFields(end, pushedAny) : null);
         if (!held || this.lost) { this.lost = true; return this.go('ended'); }
         if (end) return this.go('ended');
@@ -160,11 +181,48 @@ export class StoreRun {
       // store is retried after backoff, not after the lease runs out.
       if (this.state === 'ended') throw err;
       this.state = 'releasing';
+      await this.behind?.catch(() => {});
       const error = err instanceof Error ? err.message : String(err);
       await this.deps.finish(null, this.releaseFields({ failed: true, error }, pushedAny)).catch(() => {});
       this.state = 'ended';
       throw err;
     }
+  }
+
+  /**
+   * Writes a push's confirmation without waiting for it; until it is written, its acknowledged quantities are
+   * remembered, so a read meanwhile (which may still see those rows as dirty) skips what the store already shows.
+   */
+  private confirmBehind(outcome: PushOutcome): void {
+    for (const a of outcome.acks) this.unconfirmed.set(a.listingId, a.quantity);
+    this.behind = this.deps.finish(outcome, null).then(
+      (held) => {
+        for (const a of outcome.acks) if (this.unconfirmed.get(a.listingId) === a.quantity) this.unconfirmed.delete(a.listingId);
+        if (!held) this.lose();
+      },
+      (err: unknown) => { this.behindError = err; },
+    ).finally(() => { this.behind = null; });
+  }
+
+  /** Waits for a confirmation written behind, and fails the run if it failed. */
+  private async settle(): Promise<void> {
+    if (this.behind) await this.behind;
+    if (this.behindError) { const err = this.behindError; this.behindError = null; throw err; }
+  }
+
+  /**
+   * Rows read while a confirmation is being written: a row at the quantity the store just acknowledged is in
+   * sync (dropped); a row changed since names that acknowledged quantity as its last confirmed.
+   */
+  private withUnconfirmed(read: DirtyRow[]): { rows: DirtyRow[]; full: boolean } {
+    const full = read.length >= Math.max(1, this.deps.batchSize());
+    if (this.unconfirmed.size === 0) return { rows: read, full };
+    const rows = read.flatMap((r) => {
+      const acked = this.unconfirmed.get(r.listing_id);
+      if (acked === undefined) return [r];
+      return acked === r.desired ? [] : [{ ...r, confirmed: acked }];
+    });
+    return { rows, full };
   }
 
   /** What a push's answer leaves: the confirmation to write and whether it ends the run. */
@@ -213,6 +271,7 @@ export class StoreRun {
   /** Ends the lease: a run that pushed nothing leaves the store's failure state alone. */
   private async release(pushedAny: boolean, deferUntil: number | null): Promise<void> {
     this.go('releasing');
+    await this.settle();
     if (!pushedAny || deferUntil !== null) await this.deps.defer(deferUntil);
     else await this.deps.finish(null, this.releaseFields({}, true));
     this.go('ended');

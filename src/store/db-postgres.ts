@@ -13,7 +13,10 @@ export interface PostgresOptions {
   /** A statement running longer is cancelled (default 60 s); a transaction idle longer is ended (default 60 s). */
   statementTimeoutMs?: number;
   idleInTransactionTimeoutMs?: number;
-  /** How long a query waits for a connection when the server is away before it fails (default 5 s). */
+  /**
+   * How long a query waits for a connection (a free one from the pool, or a new one when the server is slow to
+   * answer) before it fails (default 30 s). A server that refuses connections fails at once.
+   */
   connectTimeoutMs?: number;
   /** Logs connection errors and reconnections (default: silent). */
   log?: (msg: string, err?: unknown) => void;
@@ -43,7 +46,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     application_name: opts.applicationName ?? 'dropsync',
     statement_timeout: opts.statementTimeoutMs ?? 60_000,
     idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? 60_000,
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 30_000,
   };
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options, ...session });
   // An idle pooled connection that breaks (its backend terminated) emits here; the pool has already dropped it.

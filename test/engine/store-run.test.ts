@@ -27,6 +27,8 @@ function harness(opts: { warm?: boolean; warmMs?: number; leaseMs?: number; batc
   const defers: (number | null)[] = [];
   const states: RunState[] = [];
   let held = true;
+  let finishGate: Promise<void> | null = null;
+  let finished = 0;
   let rateWait = 0;
   let mayWarm = true;
   const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -37,7 +39,14 @@ function harness(opts: { warm?: boolean; warmMs?: number; leaseMs?: number; batc
     batchSize: () => opts.batch ?? 100,
     rateWaitMs: () => rateWait,
     send: async (rows) => { log.push(`send ${rows.map((r) => r.listing_id).join(',')}`); await tick(); return (sends.shift() ?? ok)(rows); },
-    finish: async (outcome, release) => { finishes.push({ outcome, release }); log.push(`finish${outcome ? ' push' : ''}${release ? ' release' : ''}`); await tick(); return held; },
+    finish: async (outcome, release) => {
+      finishes.push({ outcome, release });
+      log.push(`finish${outcome ? ' push' : ''}${release ? ' release' : ''}`);
+      await tick();
+      if (finishGate) await finishGate;
+      finished++;
+      return held;
+    },
     defer: async (until) => { defers.push(until); log.push('defer'); await tick(); },
     mayStayWarm: () => mayWarm,
     othersWaiting: () => false,
@@ -55,7 +64,10 @@ function harness(opts: { warm?: boolean; warmMs?: number; leaseMs?: number; batc
   });
   return {
     clock, log, reads, sends, finishes, defers, states, run,
-    setHeld: (h: boolean) => { held = h; }, setRateWait: (ms: number) => { rateWait = ms; }, setMayWarm: (w: boolean) => { mayWarm = w; },
+    setHeld: (h: boolean) => { held = h; },
+    finished: () => finished,
+    /** Confirmations wait until the returned function is called. */
+    gateFinish: () => { let open = () => {}; finishGate = new Promise<void>((r) => { open = r; }); return () => { finishGate = null; open(); }; }, setRateWait: (ms: number) => { rateWait = ms; }, setMayWarm: (w: boolean) => { mayWarm = w; },
     /** Lets the run take its pending async steps. */
     settle: async () => { for (let i = 0; i < 20; i++) await tick(); },
   };
@@ -105,6 +117,61 @@ test('store run: a notification while warm reads and pushes without a claim; one
   await done;
   assert.equal(h.run.pushed, 4);
   assert.deepEqual(h.log.at(-1), 'finish release');
+});
+
+test('store run: with more work known after a push, its confirmation is written behind the next read and push', async () => {
+  const h = harness();
+  const done = h.run.run([row('a', 5)]);
+  await h.settle();
+  assert.equal(h.run.state, 'warm');
+  // A push that a notification overtakes.
+  let answer: () => void = () => {};
+  const gate = new Promise<void>((r) => { answer = r; });
+  h.sends.push(async (rows) => { await gate; return ok([...rows]); });
+  h.reads.push([row('a', 6, 5), row('b', 1)]);
+  h.run.notify();
+  await h.settle();
+  h.run.notify();
+  const openFinish = h.gateFinish();
+  // The read meanwhile still sees a (its confirmation is not written): at 6, as pushed, it is skipped; b changed
+  // and names... nothing acknowledged, so its own confirmed.
+  h.reads.push([row('a', 6, 5), row('b', 2, 1)]);
+  answer();
+  await h.settle();
+  const i = h.log.indexOf('send a,b');
+  assert.deepEqual(h.log.slice(i), ['send a,b', 'finish push', 'read 100', 'send b'], 'read and pushed while the confirmation is written');
+  assert.equal(h.finished(), h.finishes.length - 1, 'the confirmation of a,b is not written yet');
+  assert.deepEqual(h.finishes.at(-1)!.outcome!.acks.map((a) => a.listingId), ['a', 'b']);
+  openFinish();
+  await h.settle();
+  h.clock.advance(1000);
+  await done;
+  assert.equal(h.finished(), h.finishes.length, 'every confirmation written before the run ended');
+  assert.equal(h.log.at(-1), 'finish release');
+});
+
+test('store run: a row read while its acknowledgement is being confirmed names the acknowledged quantity', async () => {
+  const h = harness();
+  const done = h.run.run([row('a', 5)]);
+  await h.settle();
+  let answer: () => void = () => {};
+  const gate = new Promise<void>((r) => { answer = r; });
+  h.sends.push(async (rows) => { await gate; return ok([...rows]); });
+  h.reads.push([row('a', 6, 5)]);
+  h.run.notify();
+  await h.settle();
+  h.run.notify();
+  const openFinish = h.gateFinish();
+  const seen: DirtyRow[][] = [];
+  h.sends.push((rows) => { seen.push([...rows]); return ok(rows); });
+  h.reads.push([row('a', 7, 5)]);
+  answer();
+  await h.settle();
+  assert.deepEqual(seen[0]!.map((r) => [r.desired, r.confirmed]), [[7, 6]], 'the store has 6 (acknowledged), whatever the row says yet');
+  openFinish();
+  await h.settle();
+  h.clock.advance(1000);
+  await done;
 });
 
 test('store run: a full batch is read again after its confirmation, until the table is empty; not warm, it ends at once', async () => {
