@@ -1,9 +1,10 @@
 /**
  * One store's run: the time this process holds the store's lease and pushes to it, as a state machine. The
  * table is the one source of rows: a run reads the store's dirty rows (the first batch comes with the claim),
- * pushes them, writes the confirmation, and reads again; it reads only after its confirmation is written, so
+ * pushes them, writes the confirmation, and reads again. Normally it reads after its confirmation is written, so
  * what it reads as dirty really is, and the last confirmed quantity a push names (Shopify's compare-and-set) is
- * the row's own.
+ * the row's own; when more work is known after a push, the confirmation is written behind the next read and push,
+ * and the quantities it acknowledged patch that read until it is written (withUnconfirmed).
  *
  * States and transitions (`TRANSITIONS` below; the run refuses any other move):
  *
@@ -19,7 +20,8 @@
  * - confirming: acknowledged items become confirmed, failed ones are recorded (a listing the store rejects for
  *   good backs off by itself), the push is logged and its lags counted, all fenced by the lease. A push that
  *   ends the run (the store failed, asked to slow down, or a listing drifted twice) releases the lease in the
- *   same statement, with its backoff.
+ *   same statement, with its backoff. With more work known and every item acknowledged, the confirmation is
+ *   written behind the next read and push (at most one behind).
  * - warm (background runs only): the run keeps the lease for `warmMs` after its last push, so the next change to
  *   the store (a notification) is read and pushed without a claim.
  * - releasing: the lease ends; a run that pushed nothing ends it without touching the store's failure state.
