@@ -12,8 +12,8 @@ test('the sync delay behind formula buffers is measured once a minute, not per c
     let scans = 0;
     const db: Db = {
       ...raw, kind: raw.kind,
-      query: (sql, params) => { if (sql.includes('from push_lag')) scans++; return raw.query(sql, params); },
-      transaction: (fn) => raw.transaction((tx) => fn({ ...tx, kind: tx.kind, query: (sql, params) => { if (sql.includes('from push_lag')) scans++; return tx.query(sql, params); } })),
+      query: (sql, params) => { if (sql.includes('from push_lag_minute')) scans++; return raw.query(sql, params); },
+      transaction: (fn) => raw.transaction((tx) => fn({ ...tx, kind: tx.kind, query: (sql, params) => { if (sql.includes('from push_lag_minute')) scans++; return tx.query(sql, params); } })),
     };
     const clock = new FakeClock();
     const { engine, supplierId: sup } = await newEngine(db, clock);
