@@ -99,6 +99,9 @@ export interface RemoteRefund {
   id: string;
   createdAt: string;
   note?: string | null;
+  /** Money returned (a decimal string) and its currency, when the store reports them. */
+  amount?: string;
+  currency?: string;
   lines: {
     lineId: string;
     sku: string | null;

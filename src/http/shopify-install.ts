@@ -8,10 +8,14 @@
  *   missing a scope, then creates the store (or completes the existing one) with the token sealed, and runs the
  *   connect steps: location, SKU discovery and mapping, webhook subscriptions, and the first sync.
  * Every refusal happens before anything is written (only the state is spent) and says why.
+ * The scope set is a parameter: a `retailer` install (default) asks for the retailer scopes (`app.scopes`); a
+ * `source` install (the supplier's own store as a stock source; `?purpose=source` or `{purpose: 'source'}`) asks for
+ * SHOPIFY_SOURCE_SCOPES, and its granted token is handed to `onSourceGrant` instead of creating a retailer store.
+ * The purpose travels in the single-use state (a `source.` prefix), so the callback checks the right scope set.
  */
 import { randomBytes } from 'node:crypto';
 import { connectShopifyStore } from '../connectors/shopify/discover.ts';
-import { requireAppCredentials, shopBaseUrl, type ShopifyAppConfig } from '../connectors/shopify/app.ts';
+import { requireAppCredentials, scopesFor, shopBaseUrl, type ShopifyAppConfig, type ShopifyInstallPurpose } from '../connectors/shopify/app.ts';
 import { authorizeUrl, exchangeCode, missingScopes, normaliseShop, verifyQueryHmac } from '../connectors/shopify/oauth.ts';
 import { checkCallbackUri } from '../connectors/shopify/subscriptions.ts';
 import { DropsyncError } from '../domain/errors.ts';
@@ -59,6 +63,33 @@ export interface InstallReport {
   invite: string | null;
 }
 
+/** A source install's outcome: the supplier's own store granted the source scopes. */
+export interface SourceGrant {
+  shop: string;
+  supplierId: string;
+  /** Where the shop's admin answers (https://{shop}, or an emulator). */
+  baseUrl: string;
+  scopes: string;
+  /** The credentials to seal and store (expiring offline token and its refresh token). */
+  credentials: Record<string, string>;
+  invite: string | null;
+}
+
+export interface InstallOptions {
+  /** What the install is for; default from `?purpose=`, else `retailer`. */
+  purpose?: ShopifyInstallPurpose;
+  /** Completes a `source` install (stores the source); without it a source install is refused after the grant. */
+  onSourceGrant?: (grant: SourceGrant) => Promise<InstallReport>;
+}
+
+const SOURCE_STATE_PREFIX = 'source.';
+
+function purposeOf(query: Record<string, string>, opts: InstallOptions): ShopifyInstallPurpose {
+  const p = opts.purpose ?? query.purpose ?? 'retailer';
+  if (p !== 'retailer' && p !== 'source') throw new DropsyncError('invalid', 'must be retailer or source', 'purpose');
+  return p;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function publicBase(app: ShopifyAppConfig): string {
@@ -83,7 +114,7 @@ async function target(deps: InstallDeps, shop: string, retailerId: string | unde
 }
 
 /** GET /connect/shopify: where to send the merchant's browser. */
-export async function beginInstall(deps: InstallDeps, query: Record<string, string>): Promise<{ redirect: string }> {
+export async function beginInstall(deps: InstallDeps, query: Record<string, string>, opts: InstallOptions = {}): Promise<{ redirect: string }> {
   requireAppCredentials(deps.app);
   const shop = normaliseShop(query.shop);
   // Shopify opening the app URL signs the request; a link dropsync handed out is not signed.
@@ -92,21 +123,22 @@ export async function beginInstall(deps: InstallDeps, query: Record<string, stri
     if (!check.ok) throw new DropsyncError('unauthorized', `not a request signed by Shopify: ${check.reason}`, 'hmac');
   }
   const base = publicBase(deps.app);
-  const who = await target(deps, shop, query.retailer);
-  const state = randomBytes(24).toString('hex');
+  const purpose = purposeOf(query, opts);
+  const who = await target(deps, shop, purpose === 'source' ? undefined : query.retailer);
+  const state = `${purpose === 'source' ? SOURCE_STATE_PREFIX : ''}${randomBytes(24).toString('hex')}`;
   const now = deps.clock.now();
   await insertOAuthState(deps.db, {
     state, platform: 'shopify', shop, supplierId: who.supplierId, retailerId: who.retailerId, storeId: who.storeId, invite: query.invite ?? null,
   }, iso(now), iso(now + STATE_TTL_MS));
   return {
     redirect: authorizeUrl(shopBaseUrl(deps.app, shop), {
-      clientId: deps.app.clientId, scopes: deps.app.scopes, redirectUri: `${base}/connect/shopify/callback`, state,
+      clientId: deps.app.clientId, scopes: scopesFor(purpose, deps.app), redirectUri: `${base}/connect/shopify/callback`, state,
     }),
   };
 }
 
 /** GET /connect/shopify/callback: the merchant approved (or declined) the install. */
-export async function completeInstall(deps: InstallDeps, query: Record<string, string>): Promise<InstallReport> {
+export async function completeInstall(deps: InstallDeps, query: Record<string, string>, opts: InstallOptions = {}): Promise<InstallReport> {
   requireAppCredentials(deps.app);
   const base = publicBase(deps.app);
   const check = verifyQueryHmac(query, deps.app.clientSecret, deps.clock.now());
@@ -125,7 +157,8 @@ export async function completeInstall(deps: InstallDeps, query: Record<string, s
   if (!query.code) throw new DropsyncError('invalid', 'the callback carries no code', 'code');
   const baseUrl = shopBaseUrl(deps.app, shop);
   const tokens = await exchangeCode(baseUrl, deps.app, query.code, deps.clock.now(), deps.fetch ?? fetch);
-  const missing = missingScopes(deps.app.scopes, tokens.scope);
+  const purpose: ShopifyInstallPurpose = st.state.startsWith(SOURCE_STATE_PREFIX) ? 'source' : 'retailer';
+  const missing = missingScopes(scopesFor(purpose, deps.app), tokens.scope);
   if (missing.length) {
     throw new DropsyncError('invalid', `the store granted too little: ${missing.join(', ')} missing; nothing was connected. Install the app again and accept every requested access.`, 'scope');
   }
@@ -138,6 +171,10 @@ export async function completeInstall(deps: InstallDeps, query: Record<string, s
     credentials.accessTokenObtainedAt = new Date(deps.clock.now()).toISOString();
   }
   if (tokens.refreshTokenExpiresAt) credentials.refreshTokenExpiresAt = tokens.refreshTokenExpiresAt;
+  if (purpose === 'source') {
+    if (!opts.onSourceGrant) throw new DropsyncError('invalid', 'this dropsync does not take Shopify source installs', 'purpose');
+    return opts.onSourceGrant({ shop, supplierId, baseUrl, scopes: tokens.scope, credentials, invite: st.invite });
+  }
   const sealed = deps.sealer.seal(credentials);
   const at = new Date(deps.clock.now());
 

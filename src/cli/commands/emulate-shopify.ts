@@ -30,10 +30,18 @@ interface Flags {
   bulkDuration: string;
   redactCustomers?: boolean;
   complianceUrl?: string;
+  locations?: string;
   json?: boolean;
 }
 
 const PLANS: ShopifyPlan[] = ['standard', 'advanced', 'plus', 'enterprise'];
+
+function locationNames(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw invalid('--locations', 'at least one name');
+  if (new Set(names).size !== names.length) throw invalid('--locations', 'names must differ');
+  return names;
+}
 
 export function register(program: Command): void {
   emulateCommand(program)
@@ -60,6 +68,7 @@ export function register(program: Command): void {
     .option('--bulk-duration <duration>', 'how long a bulk operation takes to complete', '1s')
     .option('--redact-customers', 'answer as for an app without protected customer data access (no email, no customer)')
     .option('--compliance-url <url>', "the app's compliance webhook address (for /_control/compliance)")
+    .option('--locations <names>', 'comma-separated location names, the first the primary one (default "Main warehouse")')
     .option('--json', 'print one JSON line')
     .action(async (f: Flags) => {
       const port = portFlag(f.port);
@@ -85,6 +94,7 @@ export function register(program: Command): void {
         bulkDurationMs: durationFlag(f.bulkDuration, '--bulk-duration') * 1000,
         redactCustomers: f.redactCustomers === true,
         ...(f.complianceUrl ? { complianceWebhookUrl: f.complianceUrl } : {}),
+        ...(f.locations ? { locations: locationNames(f.locations) } : {}),
       });
       const info = {
         platform: 'shopify',
@@ -98,6 +108,7 @@ export function register(program: Command): void {
         clientSecret: emu.clientSecret,
         authorizeUrl: `${emu.url}/admin/oauth/authorize`,
         locationId: emu.locationId,
+        locations: emu.control.locations(),
         plan: f.plan,
       };
       if (f.json) process.stdout.write(`${JSON.stringify(info)}\n`);
@@ -106,13 +117,13 @@ export function register(program: Command): void {
           [
             `Shopify emulator listening on ${emu.url}`,
             `  GraphQL Admin API: ${info.graphqlUrl}`,
-            `  control API:       ${info.controlUrl} (levels, orders, discounts, cancellations, requests, deliveries, knobs)`,
+            `  control API:       ${info.controlUrl} (levels, locations, orders and their fulfilments and refunds, notifications, discounts, requests, deliveries, knobs)`,
             `  shop domain:       ${emu.shopDomain}`,
             `  access token:      ${emu.accessToken || '(none: install through OAuth)'}`,
             `  client id:         ${emu.clientId}`,
             `  client secret:     ${emu.clientSecret} (signs webhooks and OAuth redirects)`,
             `  OAuth:             ${emu.url}/admin/oauth/authorize, ${emu.url}/admin/oauth/access_token`,
-            `  location:          ${emu.locationId}`,
+            `  locations:         ${info.locations.map((l) => `${l.name} ${l.id}`).join(', ')}`,
             `  plan:              ${f.plan}`,
             'Ctrl-C to stop.',
             '',

@@ -13,7 +13,23 @@ import { DropsyncError } from '../../domain/errors.ts';
 /** What dropsync asks a retailer's store for (each scope and why: docs/shopify.md). */
 export const SHOPIFY_SCOPES = [
   'read_inventory', 'write_inventory', 'read_locations', 'read_products', 'read_orders', 'write_orders', 'write_discounts', 'read_customers',
+  'read_merchant_managed_fulfillment_orders', 'write_merchant_managed_fulfillment_orders',
 ] as const;
+
+/**
+ * Scopes of a source install (the supplier's own store): read its inventory, locations and products; create the
+ * forwarded orders and read their fulfilments (orders, fulfilment orders).
+ */
+export const SHOPIFY_SOURCE_SCOPES = [
+  'read_inventory', 'read_locations', 'read_products', 'read_orders', 'write_orders', 'read_merchant_managed_fulfillment_orders',
+] as const;
+
+/** What an install is for: a retailer's store dropsync pushes to, or the supplier's own store as a stock source. */
+export type ShopifyInstallPurpose = 'retailer' | 'source';
+
+export function scopesFor(purpose: ShopifyInstallPurpose, app: Pick<ShopifyAppConfig, 'scopes'>): readonly string[] {
+  return purpose === 'source' ? SHOPIFY_SOURCE_SCOPES : app.scopes;
+}
 
 export interface ShopifyAppConfig {
   clientId: string;

@@ -9,9 +9,11 @@ import type { ShopifyClient } from './client.ts';
 import { WEBHOOK_CREATE, WEBHOOK_CREATE_COST, WEBHOOK_LIST, WEBHOOK_LIST_COST } from './documents.ts';
 
 /**
- * Topics dropsync subscribes on a retailer's store: orders (new, changed, cancelled), fulfilments, levels, and the
- * app's own uninstall. The compliance topics (customers/data_request, customers/redact, shop/redact) cannot be
- * subscribed through the API: they are set in the app's configuration in the Dev Dashboard.
+ * Topics dropsync subscribes on a retailer's store: orders (new, changed, cancelled), fulfilments, refunds, levels,
+ * and the app's own uninstall. orders/updated also fires on every fulfilment and refund, so orders/fulfilled and
+ * orders/partially_fulfilled (parsed when they come) are not subscribed. The compliance topics
+ * (customers/data_request, customers/redact, shop/redact) cannot be subscribed through the API: they are set in
+ * the app's configuration in the Dev Dashboard.
  */
 export const SHOPIFY_SUBSCRIBED_TOPICS = [
   'orders/create',
@@ -19,7 +21,21 @@ export const SHOPIFY_SUBSCRIBED_TOPICS = [
   'orders/cancelled',
   'fulfillments/create',
   'fulfillments/update',
+  'refunds/create',
   'inventory_levels/update',
+  'app/uninstalled',
+] as const;
+
+/**
+ * Topics of a source store (the supplier's own): its levels, the fulfilments (with tracking) of the orders
+ * forwarded into it and their changes, and the uninstall.
+ */
+export const SHOPIFY_SOURCE_TOPICS = [
+  'inventory_levels/update',
+  'orders/updated',
+  'orders/cancelled',
+  'fulfillments/create',
+  'fulfillments/update',
   'app/uninstalled',
 ] as const;
 

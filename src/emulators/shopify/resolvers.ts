@@ -113,7 +113,8 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
     currentBulkOperation: (a: Args) => (a.type === 'MUTATION' ? null : bulk.current()),
     bulkOperations: (a: Args & PageArgs) => connection(paginate(bulk.list(a.query as string | undefined), (o) => v.idKey(o.id), a), (o) => bulk.view(o)),
     productVariant: gated(['read_products'], (a: Args) => node(a.id)),
-    locations: (a: Args & PageArgs) => connection(paginate(s.locations, (l) => v.idKey(l.id), a), v.location),
+    // Deactivated locations only with includeInactive (as the argument says).
+    locations: (a: Args & PageArgs) => connection(paginate(s.locations.filter((l) => l.active || a.includeInactive === true), (l) => v.idKey(l.id), a), v.location),
     inventoryItems: gated(['read_inventory'], (a: Args & PageArgs) =>
       connection(paginate(v.searchItems(a.query as string | undefined), (i) => v.idKey(i.id), a), v.item)),
     productVariants: gated(['read_products'], (a: Args & PageArgs) =>
