@@ -15,5 +15,5 @@ export { planFullSync, ThrottleModel, PLAN_RESTORE_RATE, type FullSyncPlan } fro
 export { ShopifyClient } from './client.ts';
 export { idempotencyKey, KeyBook, MAX_BATCH } from './push.ts';
 export { apologyCode } from './compensate.ts';
-export { ALL_DOCUMENTS } from './documents.ts';
+export { ALL_DOCUMENTS, REFUND_CREATE } from './documents.ts';
 export * from './types.ts';

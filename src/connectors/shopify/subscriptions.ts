@@ -48,7 +48,8 @@ export interface SubscriptionState {
 }
 
 export const enumTopic = (topic: string) => topic.toUpperCase().replace('/', '_');
-const topicOf = (e: string) => e.toLowerCase().replace(/_([^_]*)$/, '/$1');
+/** The enum back to the topic; `orders/partially_fulfilled`'s action has an underscore of its own. */
+const topicOf = (e: string) => (e === 'ORDERS_PARTIALLY_FULFILLED' ? 'orders/partially_fulfilled' : e.toLowerCase().replace(/_([^_]*)$/, '/$1'));
 
 /** Refuses a callback Shopify would refuse, before anything is sent; `allowHttp` is for a local emulator only. */
 export function checkCallbackUri(uri: string, allowHttp = false): void {

@@ -13,6 +13,7 @@ import { idempotentDirective } from './schema.ts';
 import { gid, gidType, parseGid, type ShopState } from './state.ts';
 import { paginate, type PageArgs } from './search.ts';
 import { connection, Views } from './views.ts';
+import { topicFromEnum } from './webhooks.ts';
 
 export interface RequestContext {
   apiVersion: string;
@@ -125,7 +126,7 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
     }),
     webhookSubscriptions: (a: Args & PageArgs, ctx: RequestContext) => {
       const uri = (a.uri ?? a.callbackUrl) as string | undefined;
-      const topics = (a.topics as string[] | undefined)?.map((t) => t.toLowerCase().replace(/_([^_]*)$/, '/$1'));
+      const topics = (a.topics as string[] | undefined)?.map(topicFromEnum);
       const subs = s.subscriptions.filter((x) => (!uri || x.callbackUrl === uri) && (!topics || topics.includes(x.topic)));
       return connection(paginate(subs, (x) => v.idKey(x.id), a), (x) => v.subscription(x, ctx.apiVersion));
     },
@@ -282,7 +283,7 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
 
     webhookSubscriptionCreate: (a: Args, ctx: RequestContext) => {
       // ORDERS_CREATE -> orders/create, INVENTORY_LEVELS_UPDATE -> inventory_levels/update.
-      const topic = String(a.topic).toLowerCase().replace(/_([^_]*)$/, '/$1');
+      const topic = topicFromEnum(String(a.topic));
       const input = a.webhookSubscription as { callbackUrl?: string; uri?: string };
       const field = input.uri !== undefined ? 'uri' : 'callbackUrl';
       const url = input.uri ?? input.callbackUrl ?? '';

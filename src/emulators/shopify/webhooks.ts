@@ -35,6 +35,15 @@ interface Delivery {
   triggeredAt: string;
 }
 
+/** Topics whose action has an underscore: the enum's last underscore is not the resource/action boundary there. */
+const MULTI_WORD_ACTIONS = ['orders/partially_fulfilled', 'customers/data_request', 'inventory_items/create'];
+
+/** `ORDERS_CREATE` -> `orders/create`, `INVENTORY_LEVELS_UPDATE` -> `inventory_levels/update`, `ORDERS_PARTIALLY_FULFILLED` -> `orders/partially_fulfilled`. */
+export function topicFromEnum(e: string): string {
+  const lower = e.toLowerCase();
+  return MULTI_WORD_ACTIONS.find((t) => t.replace('/', '_') === lower) ?? lower.replace(/_([^_]*)$/, '/$1');
+}
+
 export function signWebhook(body: Buffer, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('base64');
 }
