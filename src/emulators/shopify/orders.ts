@@ -18,6 +18,7 @@
  * order location unless the refund names another one.
  */
 import { DropsyncError } from '../../domain/errors.ts';
+import { currentOf, orderFulfillmentStatus, unfulfilledOf } from './lines.ts';
 import { fulfillmentPayload, refundPayload } from './payloads.ts';
 import { fromCents, toCents, type ShopState } from './state.ts';
 import type { FulfillmentOrderRec, FulfillmentRec, MailingAddressRec, OrderLineRec, OrderRec, RefundRec, TransactionRec } from './types.ts';
@@ -32,18 +33,7 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError
 
 const fail = <T>(field: string[] | null, message: string, code?: string): Outcome<T> => ({ ok: false, errors: [{ field, message, ...(code ? { code } : {}) }] });
 
-/** Units of a line not yet shipped and not removed. */
-export const unfulfilledOf = (l: OrderLineRec) => Math.max(0, l.quantity - l.fulfilled - l.removed);
-/** Ordered units not refunded or removed. */
-export const currentOf = (l: OrderLineRec) => Math.max(0, l.quantity - l.removed - l.returned);
-
-/** REST `fulfillment_status` of an order: null (nothing shipped), partial, fulfilled, restocked (everything removed). */
-export function orderFulfillmentStatus(order: OrderRec): 'fulfilled' | 'partial' | 'restocked' | null {
-  const shipped = order.lines.reduce((n, l) => n + l.fulfilled, 0);
-  const open = order.lines.reduce((n, l) => n + unfulfilledOf(l), 0);
-  if (shipped === 0) return open === 0 && order.lines.some((l) => l.removed > 0) ? 'restocked' : null;
-  return open === 0 ? 'fulfilled' : 'partial';
-}
+export { currentOf, orderFulfillmentStatus, unfulfilledOf };
 
 /** REST financial status after refunds. */
 function financialStatusAfter(s: ShopState, order: OrderRec): string {

@@ -2,6 +2,7 @@
  * Webhook bodies in Shopify's REST shapes (Order, Fulfillment, Refund, InventoryLevel), with the fields the REST
  * reference lists for each resource (Shopify's `@shopify/shopify-api` REST resources name the same fields).
  */
+import { currentOf, orderFulfillmentStatus, unfulfilledOf as unfulfilled } from './lines.ts';
 import type { ShopState } from './state.ts';
 import type { FulfillmentRec, LevelRec, OrderLineRec, OrderRec, RefundRec, TransactionRec } from './types.ts';
 
@@ -17,10 +18,6 @@ const money = (amount: string, currency: string) => ({ shop_money: { amount, cur
 const cents = (s: string) => Math.round(Number(s) * 100);
 const dollars = (c: number) => (c / 100).toFixed(2);
 
-function unfulfilled(l: OrderLineRec): number {
-  return Math.max(0, l.quantity - l.fulfilled - l.removed);
-}
-
 function lineItemPayload(order: OrderRec, l: OrderLineRec, quantity = l.quantity): Record<string, unknown> {
   const open = order.cancelledAt === null ? unfulfilled(l) : 0;
   return {
@@ -32,7 +29,7 @@ function lineItemPayload(order: OrderRec, l: OrderLineRec, quantity = l.quantity
     title: l.title,
     name: l.title,
     quantity,
-    current_quantity: order.cancelledAt === null ? Math.max(0, l.quantity - l.removed - l.returned) : 0,
+    current_quantity: order.cancelledAt === null ? currentOf(l) : 0,
     fulfillable_quantity: open,
     fulfillment_status: l.fulfilled === 0 ? null : open === 0 ? 'fulfilled' : 'partial',
     fulfillment_service: 'manual',
@@ -46,9 +43,7 @@ function lineItemPayload(order: OrderRec, l: OrderLineRec, quantity = l.quantity
 /** `redact`: as an app without protected customer data access receives it (no email, no customer). */
 export function orderPayload(s: ShopState, order: OrderRec, redact = false): Record<string, unknown> {
   const email = redact ? null : order.email;
-  const shipped = order.lines.reduce((n, l) => n + l.fulfilled, 0);
-  const open = order.lines.reduce((n, l) => n + unfulfilled(l), 0);
-  const fulfillmentStatus = shipped === 0 ? (open === 0 && order.lines.some((l) => l.removed > 0) ? 'restocked' : null) : open === 0 ? 'fulfilled' : 'partial';
+  const fulfillmentStatus = orderFulfillmentStatus(order);
   const subtotal = order.lines.reduce((n, l) => n + cents(l.price) * l.quantity, 0);
   const shipping = order.shippingLines.reduce((n, l) => n + cents(l.price), 0);
   const a = order.shippingAddress;
