@@ -128,3 +128,16 @@ test('a level changed by hand at a location fires its webhook; later changes car
 test('an inactive location takes no sale', () => {
   assert.throws(() => emu.control.placeOrder({ lines: [{ sku: 'SRC-001', quantity: 1 }], locationId: loc('Old depot') }), /not active/);
 });
+
+test('a source store that did not grant read_locations is told so, naming the scope', async () => {
+  const redirect = 'https://dropsync.example/connect/shopify/callback';
+  await fetch(`${emu.url}/admin/oauth/authorize?client_id=${emu.clientId}&scope=read_inventory,read_products&redirect_uri=${encodeURIComponent(redirect)}&state=s1`);
+  const code = new URL(emu.control.decideGrant().redirect).searchParams.get('code')!;
+  const { exchangeCode } = await import('../../src/connectors/shopify/oauth.ts');
+  const t = await exchangeCode(emu.url, { clientId: emu.clientId, clientSecret: emu.clientSecret }, code, clock.now());
+  const narrow = createShopifyConnector(
+    { storeId: 'src2', supplierId: 'sup1', platform: 'shopify', config: { shopDomain: emu.shopDomain, baseUrl: emu.url, role: 'source' }, credentials: { accessToken: t.accessToken } },
+    { clock, sleep: clock.sleep },
+  );
+  await assert.rejects(narrow.listLocations!(), (err: any) => err.kind === 'unauthorized' && /read_locations/.test(err.message));
+});

@@ -28,7 +28,14 @@ export async function listLocations(client: ShopifyClient): Promise<StoreLocatio
   const out: StoreLocation[] = [];
   let after: string | null = null;
   for (;;) {
-    const res: CallResult<LocationsData> = await client.call<LocationsData>(SOURCE_LOCATIONS, { after }, SOURCE_LOCATIONS_COST, 'wait');
+    let res: CallResult<LocationsData>;
+    try {
+      res = await client.call<LocationsData>(SOURCE_LOCATIONS, { after }, SOURCE_LOCATIONS_COST, 'wait');
+    } catch (err) {
+      // `name` is non-null: without read_locations the whole answer is null, with Shopify's access-denied error.
+      if (err instanceof DropsyncError && /read_locations/.test(err.message)) throw new DropsyncError('unauthorized', `the store did not grant read_locations: ${err.message}`, 'scope');
+      throw err;
+    }
     if (res.kind === 'throttled') throw new DropsyncError('rate_limited', 'Shopify kept throttling the location list');
     const denied = res.errors.find((e) => e.extensions?.code === 'ACCESS_DENIED');
     if (denied) throw new DropsyncError('unauthorized', `the store did not grant read_locations: ${denied.message}`, 'scope');
