@@ -18,7 +18,8 @@ import './connectors/woocommerce/index.ts';
 import type { Clock } from './domain/types.ts';
 import { DropsyncError } from './domain/errors.ts';
 
-export const systemClock: Clock = { now: () => Date.now() };
+export { systemClock } from './clock.ts';
+import { systemClock } from './clock.ts';
 
 /** Layout of a data directory: the embedded database in `db/`, the credentials key in `secret.key`. */
 export function embeddedDbDir(dataDir: string): string {

@@ -3,8 +3,8 @@
  * Order ids are gids (`admin_graphql_api_id`), the same ids polling returns, so the engine deduplicates
  * across both paths.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { invalid } from '../../domain/errors.ts';
+import { verifyHmacSha256Base64 } from '../../security/hmac.ts';
 import type { RemoteOrder } from '../types.ts';
 import type { ShopifyWebhookEvent } from './types.ts';
 
@@ -23,11 +23,7 @@ function header(headers: Headers, name: string): string | undefined {
 
 /** True when X-Shopify-Hmac-Sha256 is base64(HMAC-SHA256(raw body, secret)); compared in constant time. */
 export function verifyShopifyWebhook(rawBody: Buffer, headers: Headers, secret: string): boolean {
-  const given = header(headers, 'x-shopify-hmac-sha256');
-  if (!given || !secret) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const got = Buffer.from(given, 'base64');
-  return got.length === expected.length && timingSafeEqual(got, expected);
+  return verifyHmacSha256Base64(rawBody, header(headers, 'x-shopify-hmac-sha256'), secret);
 }
 
 /** Ids to deduplicate deliveries by; Shopify's pages disagree on which, so both are kept. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DropsyncError } from '../../domain/errors.ts';
-import type { Clock } from '../../domain/types.ts';
+import { systemClock } from '../../clock.ts';
 import { CostBucket } from './bucket.ts';
 import { BulkOperations } from './bulk.ts';
 import { generateCatalog } from './catalog.ts';
@@ -33,11 +33,9 @@ export interface ShopifyEmulator {
   close(): Promise<void>;
 }
 
-const realClock: Clock = { now: () => Date.now() };
-
 export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): Promise<ShopifyEmulator> {
   shopifySchema(); // load once up front so the first request is not slow
-  const clock = opts.clock ?? realClock;
+  const clock = opts.clock ?? systemClock;
   const seed = opts.seed ?? 1;
   const catalog = opts.catalog ?? generateCatalog(opts.skus ?? 20, seededRng(seed));
   const state = new ShopState(clock, opts.locations ?? ['Main warehouse'], catalog);

@@ -4,7 +4,8 @@
  * duplication (sent twice), delay; all random draws come from the seeded RNG. `timeScale` multiplies every
  * delay and timeout so tests run in milliseconds.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { hmacSha256Base64 } from '../../security/hmac.ts';
 import type { Clock } from '../../domain/types.ts';
 import type { Rng } from '../../domain/random.ts';
 import type { ShopState } from './state.ts';
@@ -31,7 +32,7 @@ interface Delivery {
 }
 
 export function signWebhook(body: Buffer, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64');
+  return hmacSha256Base64(body, secret);
 }
 
 export class WebhookDispatcher {
