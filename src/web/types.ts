@@ -50,8 +50,8 @@ export interface WebDeps {
   buildOnDemand?: boolean | undefined;
   /** Session lifetime in ms (default 12 h). */
   sessionTtlMs?: number | undefined;
-  /** Public base URL stores deliver webhooks to (default DROPSYNC_PUBLIC_URL, else the request's origin). */
+  /** Public base URL stores deliver webhooks to (default: the request's origin). */
   publicUrl?: string | undefined;
-  /** Mark the cookie Secure (default: when NODE_ENV is production). */
+  /** Mark the cookie Secure (default false; the configuration sets it when NODE_ENV is production). */
   secureCookie?: boolean | undefined;
 }

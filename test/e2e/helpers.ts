@@ -1,5 +1,5 @@
 /**
- * End-to-end harness: dropsync composed as `dropsync serve` composes it (src/app.ts: bootstrap, engine with
+ * End-to-end harness: dropsync composed as `dropsync serve` composes it (src/runtime.ts: bootstrap, engine with
  * sealed credentials, the HTTP app, engine.start, listen on 127.0.0.1:0), on PGlite in memory or on a fresh
  * schema of the Postgres server; emulated stores connected through their connectors' discovery (which
  * subscribes the webhooks) and configured through the public API with the admin key.
@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { bootstrap, createHttpApp, registerPlatformConnectors, systemClock, type Runtime } from '../../src/app.ts';
+import { bootstrap, createHttpApp, registerPlatformConnectors, systemClock, type Runtime } from '../../src/runtime.ts';
 import { connectShopifyStore } from '../../src/connectors/shopify/index.ts';
 import { connectWooStore } from '../../src/connectors/woocommerce/index.ts';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../src/emulators/shopify/index.ts';
@@ -17,6 +17,7 @@ import { startWooEmulator, type WooEmulator, type WooKnobs } from '../../src/emu
 import { createEngine } from '../../src/engine/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
+import { readConfig } from '../../src/config.ts';
 
 export const DEADLINE_MS = 20_000;
 
@@ -69,7 +70,7 @@ async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
   const clock = systemClock;
   const engine = createEngine({ db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}) });
   const rt: Runtime = {
-    db, engine, sealer, clock,
+    config: readConfig({}, {}), db, engine, sealer, clock,
     mode: opts.databaseUrl ? 'server' : 'embedded',
     location: opts.databaseUrl ? `schema ${schema}` : 'memory',
     secretKeySource: 'env',

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { openStorage, resolveSupplierId, systemClock } from '../../app.ts';
+import { openStorage, resolveSupplierId, systemClock } from '../../runtime.ts';
+import { addSettings, configOf } from '../settings.ts';
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import { createEngine, type StockEventInput } from '../../engine/index.ts';
 import { importSkusCsv, parseCsv, type RowError } from '../../store/admin/index.ts';
@@ -17,7 +18,7 @@ import type { Db } from '../../store/types.ts';
 export const STOCK_COLUMNS = ['sku', 'location', 'quantity', 'delta', 'occurredat', 'id', 'reason', 'source'] as const;
 const CHUNK = 1000;
 
-interface ImportOptions { data?: string; supplier?: string; json?: boolean; progress?: boolean }
+interface ImportOptions { supplier?: string; json?: boolean; progress?: boolean }
 
 interface Report { rows: number; imported: number; failed: number; errors: RowError[]; notes: string[]; [k: string]: unknown }
 
@@ -142,16 +143,16 @@ async function importStock(db: Db, supplierId: string, text: string, onProgress:
 
 export function register(program: Command): void {
   const cmd = program.command('import').description('Bulk import from CSV straight into the database');
-  const common = (c: Command) => c
-    .option('--data <dir>', 'data directory for the embedded database (default DROPSYNC_DATA or ./data)')
+  const common = (c: Command) => addSettings(c, ['storage'])
     .option('--supplier <id>', 'supplier (needed only when the database has several)')
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'no progress bar');
 
-  common(cmd.command('skus <file>').description('Create or update SKUs from CSV columns sku,name,category,listed'))
+  const skus = cmd.command('skus <file>').description('Create or update SKUs from CSV columns sku,name,category,listed');
+  common(skus)
     .action(async (file: string, opts: ImportOptions) => {
       const text = readCsv(file);
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db } = await openStorage(configOf(skus));
       const bar = progressBar(opts.progress !== false && !opts.json && process.stderr.isTTY === true, 'skus');
       try {
         const supplierId = await resolveSupplierId(db, opts.supplier);
@@ -168,10 +169,11 @@ export function register(program: Command): void {
       }
     });
 
-  common(cmd.command('stock <file>').description('Apply stock from CSV columns sku,location,quantity|delta[,occurredAt,id,reason,source]'))
+  const stock = cmd.command('stock <file>').description('Apply stock from CSV columns sku,location,quantity|delta[,occurredAt,id,reason,source]');
+  common(stock)
     .action(async (file: string, opts: ImportOptions) => {
       const text = readCsv(file);
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db } = await openStorage(configOf(stock));
       const bar = progressBar(opts.progress !== false && !opts.json && process.stderr.isTTY === true, 'stock');
       try {
         const supplierId = await resolveSupplierId(db, opts.supplier);

@@ -3,24 +3,25 @@
  * key is printed alone on the last line so scripts can take it with `tail -n 1`.
  */
 import type { Command } from 'commander';
-import { bootstrap, openStorage, resolveSupplierId, systemClock } from '../../app.ts';
+import { bootstrap, openStorage, resolveSupplierId, systemClock } from '../../runtime.ts';
+import { addSettings, configOf } from '../settings.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../store/admin/index.ts';
 
-interface Common { data?: string; supplier?: string; json?: boolean }
+interface Common { supplier?: string; json?: boolean }
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('Manage admin API keys and retailer tokens');
 
-  keys
+  const create = keys
     .command('create')
     .description('Create an admin key, or a retailer token with --retailer; prints the key once, alone on the last line')
-    .option('--data <dir>', 'data directory for the embedded database (default DROPSYNC_DATA or ./data)')
     .option('--retailer <id>', 'create a retailer token (dsr_...) that sees only this retailer')
     .option('--supplier <id>', 'supplier (needed only when the database has several)')
     .option('--label <text>', 'a note to recognise the key by')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON');
+  addSettings(create, ['storage'])
     .action(async (opts: Common & { retailer?: string; label?: string }) => {
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db } = await openStorage(configOf(create));
       try {
         // On an empty database the first key also creates the supplier.
         const first = !opts.retailer && !opts.supplier ? await bootstrap(db, systemClock) : null;
@@ -46,14 +47,14 @@ export function register(program: Command): void {
       }
     });
 
-  keys
+  const list = keys
     .command('list')
     .description('List keys and tokens (never the secrets)')
-    .option('--data <dir>', 'data directory for the embedded database')
     .option('--supplier <id>', 'supplier (needed only when the database has several)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON');
+  addSettings(list, ['storage'])
     .action(async (opts: Common) => {
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db } = await openStorage(configOf(list));
       try {
         const rows = await listApiKeys(db, await resolveSupplierId(db, opts.supplier));
         if (opts.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -67,13 +68,13 @@ export function register(program: Command): void {
       }
     });
 
-  keys
+  const revoke = keys
     .command('revoke <id>')
     .description('Revoke a key or token by id')
-    .option('--data <dir>', 'data directory for the embedded database')
-    .option('--supplier <id>', 'supplier (needed only when the database has several)')
+    .option('--supplier <id>', 'supplier (needed only when the database has several)');
+  addSettings(revoke, ['storage'])
     .action(async (id: string, opts: Common) => {
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db } = await openStorage(configOf(revoke));
       try {
         const row = await revokeApiKey(db, await resolveSupplierId(db, opts.supplier), id, new Date(systemClock.now()));
         process.stdout.write(`revoked ${row.id}\n`);

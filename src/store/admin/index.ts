@@ -1,5 +1,5 @@
 export type * from './types.ts';
-export { createSupplier, listSuppliers } from './suppliers.ts';
+export { createSupplier, listSuppliers, lockBootstrap } from './suppliers.ts';
 export { countApiKeys, createApiKey, findPrincipal, listApiKeys, revokeApiKey } from './api-keys.ts';
 export { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from './locations.ts';
 export { caseVariants, createSku, deleteSku, getSkuRow, listSkus, normaliseSku, updateSku, upsertSku } from './skus.ts';

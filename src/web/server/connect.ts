@@ -131,8 +131,7 @@ export function registerConnect(app: FastifyInstance, deps: WebDeps, sessions: S
   });
 }
 
-/** Public base URL for webhook subscriptions: DROPSYNC_PUBLIC_URL when set, else this request's origin. */
+/** Public base URL for webhook subscriptions: the configured one (--public-url) when set, else this request's origin. */
 function hookBase(request: FastifyRequest, deps: WebDeps): string {
-  const configured = deps.publicUrl ?? process.env.DROPSYNC_PUBLIC_URL;
-  return (configured ?? `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`).replace(/\/+$/, '');
+  return (deps.publicUrl ?? `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`).replace(/\/+$/, '');
 }

@@ -26,7 +26,7 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): WebHandle {
   const sessions = createSessionStore(
     deps.clock,
     deps.sessionTtlMs ?? 12 * 3_600_000,
-    deps.secureCookie ?? process.env.NODE_ENV === 'production',
+    deps.secureCookie ?? false,
   );
   // Dashboard routes are not part of the public API: keep them out of /openapi.json, and let them answer
   // without a Bearer key (they check the session themselves; the SPA fallback must 404 unknown /v1 paths).
