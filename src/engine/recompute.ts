@@ -12,7 +12,7 @@ import {
 import { loadSales } from '../store/ops/sales.ts';
 import { writeDesired, type DesiredChange, type DesiredWrite } from '../store/ops/desired.ts';
 import { buildRuleBook, toBufferRule } from './rules.ts';
-import type { SkuTotalsRow } from '../store/ops/skus.ts';
+import { lockSkus, type SkuTotalsRow } from '../store/ops/skus.ts';
 
 export const VELOCITY_WINDOW_DAYS = 28;
 const DAY_MS = 86_400_000;
@@ -147,8 +147,8 @@ export async function recomputeChunks(
   for (let i = 0; i < sorted.length; i += chunk) {
     const part = sorted.slice(i, i + chunk);
     changed.push(...await db.transaction(async (tx) => {
-      await tx.query(`select 1 from skus where supplier_id = $1 and sku = any($2::text[]) order by sku for update`, [supplierId, part]);
-      return recomputeSkus(tx, supplierId, part, now(), origin);
+      const totals = await lockSkus(tx, supplierId, part);
+      return recomputeSkus(tx, supplierId, part, now(), origin, [...totals.values()]);
     }));
   }
   return changed;

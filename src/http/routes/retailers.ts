@@ -10,7 +10,7 @@ import { createRetailer, deleteRetailer, getRetailer, listRetailers, updateRetai
 import { deleteRetailerRule, listRetailerRules, setRetailerRule, type RetailerRulePatch } from '../../store/admin/retailer-rules.ts';
 import { createApiKey, listApiKeys } from '../../store/admin/api-keys.ts';
 import { listAllocations } from '../../store/admin/read-orders.ts';
-import { normaliseSku } from '../../store/admin/skus.ts';
+import { normaliseSku, skusInCategory } from '../../store/admin/skus.ts';
 import type { Scope } from '../../store/admin/types.ts';
 import type { Db } from '../../store/types.ts';
 import { ApiKeySchema, labelBody, NewKeySchema } from './keys.ts';
@@ -65,7 +65,7 @@ const AllocationSchema = {
 async function affectedSkus(db: Db, supplierId: string, scope: Scope, key: string): Promise<string[] | 'all'> {
   if (scope === 'global') return 'all';
   if (scope === 'sku') return [key];
-  return (await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 and category = $2`, [supplierId, key])).map((r) => r.sku);
+  return skusInCategory(db, supplierId, key);
 }
 
 export function retailerRoutes(app: FastifyInstance, deps: RouteDeps): void {

@@ -4,7 +4,7 @@ import type { RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
 import { okSchema, responses } from '../schemas.ts';
 import { deleteRules, listRules, setRules } from '../../store/admin/rules.ts';
-import { normaliseSku } from '../../store/admin/skus.ts';
+import { normaliseSku, skusInCategory } from '../../store/admin/skus.ts';
 import type { Scope } from '../../store/admin/types.ts';
 import type { Db } from '../../store/types.ts';
 import { RuleBodySchema, RulesViewSchema, toRuleViews, toStoredRules, type RuleBody } from './rule-values.ts';
@@ -18,8 +18,7 @@ const scopedParams = {
 async function affectedSkus(db: Db, supplierId: string, scope: Scope, key: string): Promise<string[] | 'all'> {
   if (scope === 'global') return 'all';
   if (scope === 'sku') return [key];
-  const rows = await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 and category = $2`, [supplierId, key]);
-  return rows.map((r) => r.sku);
+  return skusInCategory(db, supplierId, key);
 }
 
 export function ruleRoutes(app: FastifyInstance, deps: RouteDeps): void {

@@ -8,6 +8,7 @@ import { principalOf, retailerScope } from '../auth.ts';
 import { idParams, nullable, okSchema, responses } from '../schemas.ts';
 import { DropsyncError } from '../../domain/errors.ts';
 import { createStore, deleteStore, getStore, listStores, setStorePaused, updateStore } from '../../store/admin/stores.ts';
+import { skusListedOn } from '../../store/admin/listings.ts';
 
 export const StoreSchema = {
   type: 'object',
@@ -43,9 +44,7 @@ const SyncSchema = {
 } as const;
 
 export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  /** SKUs listed on a store: what a change to the store can move. */
-  const storeSkus = async (storeId: string) =>
-    (await deps.db.query<{ sku: string }>(`select distinct sku from listings where store_id = $1`, [storeId])).map((r) => r.sku);
+  const storeSkus = (storeId: string) => skusListedOn(deps.db, storeId);
 
   app.get('/v1/stores', {
     config: { access: 'retailer' },

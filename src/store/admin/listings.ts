@@ -69,3 +69,8 @@ export async function deleteListing(db: Db, supplierId: string, id: string): Pro
     return listing;
   });
 }
+
+/** The SKUs listed on a store: what a change to the store can move. */
+export async function skusListedOn(db: Db, storeId: string): Promise<string[]> {
+  return (await db.query<{ sku: string }>(`select distinct sku from listings where store_id = $1`, [storeId])).map((r) => r.sku);
+}

@@ -23,6 +23,14 @@ export async function createLocation(db: Db, supplierId: string, input: Location
   return input;
 }
 
+/** Several locations at once (a new supplier's). */
+export async function createLocations(db: Db, supplierId: string, locations: readonly Location[]): Promise<void> {
+  await db.query(
+    `insert into locations (supplier_id, id, name, shared) select $1, u.i, u.n, u.s from unnest($2::text[], $3::text[], $4::bool[]) u(i, n, s)`,
+    [supplierId, locations.map((l) => l.id), locations.map((l) => l.name), locations.map((l) => l.shared)],
+  );
+}
+
 /**
  * Updates name and/or shared. Changing `shared` changes which units count toward onHand, so the SKU totals at
  * that location are recomputed in the same transaction; returns the SKUs whose onHand changed.

@@ -142,3 +142,8 @@ export async function deleteSku(db: Db, supplierId: string, sku: string): Promis
     await tx.query(`delete from skus where supplier_id = $1 and sku = $2`, [supplierId, sku]);
   });
 }
+
+/** The SKUs of one category (what a category rule can change). */
+export async function skusInCategory(db: Db, supplierId: string, category: string): Promise<string[]> {
+  return (await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 and category = $2`, [supplierId, category])).map((r) => r.sku);
+}

@@ -73,3 +73,8 @@ export async function lockDesiredRows(db: Db, listingIds: readonly string[]): Pr
   if (listingIds.length === 0) return;
   await db.query(`select 1 from desired where listing_id = any($1::text[]) order by listing_id for update`, [[...new Set(listingIds)]]);
 }
+
+/** One SKU's desired rows: what each listing should show and what its store last confirmed. */
+export async function desiredOfSku(db: Db, supplierId: string, sku: string): Promise<{ listing_id: string; desired: number; confirmed: number | null }[]> {
+  return db.query(`select listing_id, desired, confirmed from desired where supplier_id = $1 and sku = $2`, [supplierId, sku]);
+}

@@ -4,10 +4,10 @@ import { DropsyncError } from '../../domain/errors.ts';
 import type { WebDeps } from '../types.ts';
 import { requireAdmin, requireSession } from './auth.ts';
 import { buildOverview, describeStore } from './overview.ts';
-import { conflictOrders, listConflicts } from './queries/conflicts.ts';
-import { retailerAllocations } from './queries/retailer.ts';
-import { listRetailers } from './queries/rules.ts';
-import { listStores, mappingProblems } from './queries/stores.ts';
+import { conflictOrders, listConflicts } from '../../store/views/conflicts.ts';
+import { retailerAllocations } from '../../store/views/retailer.ts';
+import { listRetailers } from '../../store/views/rules.ts';
+import { listStores, mappingProblems } from '../../store/views/stores.ts';
 import type { SessionStore } from './sessions.ts';
 import { preview, rulesPage, skuPage, skuTable, type PreviewInput } from './skus.ts';
 

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../store/types.ts';
 import type { Principal, Session, WebDeps } from '../types.ts';
-import { findApiKeyByHash } from './queries/api-key.ts';
-import { principalName } from './queries/names.ts';
+import { findApiKeyByHash } from '../../store/views/api-key.ts';
+import { principalName } from '../../store/views/names.ts';
 import { checkCsrf, type SessionStore } from './sessions.ts';
 
 /** Default key lookup: SHA-256 hex of the key against api_keys (the scheme src/security uses). */

@@ -10,7 +10,7 @@ import { connectShopifyStore } from '../../connectors/shopify/index.ts';
 import { connectWooStore } from '../../connectors/woocommerce/index.ts';
 import type { WebDeps } from '../types.ts';
 import { requireAdmin, requireSession } from './auth.ts';
-import { listedSkus, storeForConnect, storeListingSkus } from './queries/stores.ts';
+import { listedSkus, storeForConnect, storeListingSkus } from '../../store/views/stores.ts';
 import type { SessionStore } from './sessions.ts';
 
 export interface MappingIssue {

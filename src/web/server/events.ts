@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../store/types.ts';
+import { orderOwner, storeOwner, type Owner } from '../../store/views/owners.ts';
 import { LIVE_EVENT_TYPES, type LiveEventType, type Principal, type Session, type WebDeps } from '../types.ts';
 import { requireSession } from './auth.ts';
 import type { SessionStore } from './sessions.ts';
@@ -23,11 +24,6 @@ function field(payload: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export interface Owner {
-  supplierId: string;
-  retailerId: string | null;
-}
-
 /** Who owns a store or an order, cached (neither ever changes owner). */
 export function ownerLookup(db: Db) {
   const cache = new Map<string, Owner | null>();
@@ -39,14 +35,8 @@ export function ownerLookup(db: Db) {
     return owner;
   };
   return {
-    store: (id: string) => cached(`s:${id}`, async () => {
-      const r = (await db.query<{ supplier_id: string; retailer_id: string }>(`select supplier_id, retailer_id from stores where id = $1`, [id]))[0];
-      return r ? { supplierId: r.supplier_id, retailerId: r.retailer_id } : null;
-    }),
-    order: (id: string) => cached(`o:${id}`, async () => {
-      const r = (await db.query<{ supplier_id: string; retailer_id: string | null }>(`select supplier_id, retailer_id from orders where id = $1`, [id]))[0];
-      return r ? { supplierId: r.supplier_id, retailerId: r.retailer_id } : null;
-    }),
+    store: (id: string) => cached(`s:${id}`, () => storeOwner(db, id)),
+    order: (id: string) => cached(`o:${id}`, () => orderOwner(db, id)),
   };
 }
 export type OwnerLookup = ReturnType<typeof ownerLookup>;
