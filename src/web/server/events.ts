@@ -53,22 +53,24 @@ export async function eventOwner(payload: unknown, lookup: OwnerLookup): Promise
 
 /**
  * What a session may see of an event, or null. Events of another supplier, or of an unknown owner, are dropped.
- * A retailer gets events about its own stores and orders, desired changes filtered to its stores, and of
- * supplier-wide events (stock) only the SKU names.
+ * A retailer gets events about its own stores and orders, desired-change counts of its own stores, and of
+ * supplier-wide events (stock) only the SKU names. Events carry counts and ids, never change sets, so relaying
+ * one costs the same whatever a commit changed.
  */
 export async function visibleEvent(payload: unknown, principal: Principal, lookup: OwnerLookup): Promise<unknown | null> {
   const owner = await eventOwner(payload, lookup);
   if (!owner || owner.supplierId !== principal.supplierId) return null;
   if (principal.kind === 'admin') return payload ?? {};
   if (owner.retailerId !== null) return owner.retailerId === principal.retailerId ? payload : null;
-  const changes = (payload as { changes?: unknown }).changes;
-  if (Array.isArray(changes)) {
-    const mine = [];
-    for (const c of changes) {
-      const sid = field(c, 'storeId');
-      if (sid && (await lookup.store(sid))?.retailerId === principal.retailerId) mine.push(c);
+  const stores = (payload as { stores?: unknown }).stores;
+  if (Array.isArray(stores)) {
+    const mine: { storeId: string; count: number }[] = [];
+    for (const s of stores) {
+      const sid = field(s, 'storeId');
+      const count = (s as { count?: unknown }).count;
+      if (sid && typeof count === 'number' && (await lookup.store(sid))?.retailerId === principal.retailerId) mine.push({ storeId: sid, count });
     }
-    return mine.length > 0 ? { changes: mine } : null;
+    return mine.length > 0 ? { count: mine.reduce((n, s) => n + s.count, 0), stores: mine } : null;
   }
   const skus = (payload as { skus?: unknown }).skus;
   const sku = field(payload, 'sku');
