@@ -12,7 +12,8 @@ import { openDatabase, type Db } from './store/index.ts';
 import { listSuppliers } from './store/admin/index.ts';
 import { createSealer, loadSecretKey, type CredentialSealer } from './security/index.ts';
 import { createEngine, engineMetrics, type Engine } from './engine/index.ts';
-import { buildApp } from './http/index.ts';
+import { buildApp, type ApiMount } from './http/index.ts';
+import { createCommands, type Commands } from './app/index.ts';
 import { connectorFactory, registerConnector } from './connectors/registry.ts';
 import { createShopifyConnector } from './connectors/shopify/index.ts';
 // WooCommerce registers its connector when imported.
@@ -40,6 +41,8 @@ export interface Runtime {
   config: Config;
   db: Db;
   engine: Engine;
+  /** The application layer over this database and engine: what the API, the dashboard and the CLI call. */
+  commands: Commands;
   sealer: CredentialSealer;
   clock: Clock;
   mode: 'embedded' | 'server';
@@ -74,6 +77,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; logger?
   });
   return {
     config, db, engine, sealer, clock, secretKeySource: source, mode, location,
+    commands: createCommands({ db, engine, clock, sealer }),
     async close() {
       await engine.stop();
       await db.close();
@@ -86,20 +90,19 @@ export async function createHttpApp(rt: Runtime, opts: { logger?: FastifyBaseLog
   const { server } = rt.config;
   return buildApp({
     db: rt.db,
-    engine: rt.engine,
     clock: rt.clock,
-    sealer: rt.sealer,
+    commands: rt.commands,
     bodyLimit: server.bodyLimit,
     maxEventsPerRequest: server.maxEventsPerRequest,
     ...(opts.logger ? { logger: opts.logger } : {}),
     metrics: async () => ({ contentType: engineMetrics.registry.contentType, body: await engineMetrics.registry.metrics() }),
     metricsRegistry: engineMetrics.registry,
-    ...((opts.web ?? server.web) ? { extend: (app: FastifyInstance) => mountWeb(app, rt) } : {}),
+    ...((opts.web ?? server.web) ? { extend: (app: FastifyInstance, mountApi: ApiMount) => mountWeb(app, rt, mountApi) } : {}),
   });
 }
 
 /** The dashboard is optional: when its module is missing the API still serves. */
-async function mountWeb(app: FastifyInstance, rt: Runtime): Promise<void> {
+async function mountWeb(app: FastifyInstance, rt: Runtime, mountApi: ApiMount): Promise<void> {
   let web: typeof import('./web/index.ts');
   try {
     web = await import('./web/index.ts');
@@ -108,7 +111,7 @@ async function mountWeb(app: FastifyInstance, rt: Runtime): Promise<void> {
   }
   const { server } = rt.config;
   web.registerWeb(app, {
-    db: rt.db, clock: rt.clock, engine: rt.engine, sessionTtlMs: server.sessionTtlMs,
+    db: rt.db, clock: rt.clock, engine: rt.engine, commands: rt.commands, mountApi, sessionTtlMs: server.sessionTtlMs,
     ...(server.secureCookie !== undefined ? { secureCookie: server.secureCookie } : {}),
     ...(server.publicUrl ? { publicUrl: server.publicUrl } : {}),
   });
@@ -134,6 +137,17 @@ export async function openStorage(config: Config, opts: { migrate?: boolean } = 
   return storage.databaseUrl
     ? { db, location: redactUrl(storage.databaseUrl), mode: 'server' }
     : { db, location: embeddedDataDir(config), mode: 'embedded' };
+}
+
+/**
+ * The database and the commands over it, without the credentials key (nothing here seals credentials) and
+ * with an engine that is never started: for the CLI's keys and import commands.
+ */
+export async function openCommands(config: Config, clock: Clock = systemClock): Promise<{ db: Db; commands: Commands; location: string; close(): Promise<void> }> {
+  const { db, location } = await openStorage(config);
+  const refuse = (): never => { throw new DropsyncError('invalid', 'store credentials are sealed by `dropsync serve` (which holds the key)', 'credentials'); };
+  const commands = createCommands({ db, clock, engine: createEngine({ db, clock, ...config.engine }), sealer: { seal: refuse, open: refuse } });
+  return { db, commands, location, close: () => db.close() };
 }
 
 /**

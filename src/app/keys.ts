@@ -1,7 +1,9 @@
-/** Keys: the first run's supplier and admin key. */
+/** Keys: the first run's supplier and admin key, supplier admin keys, revoking keys and tokens. */
 import type { Clock } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
-import { countApiKeys, createApiKey, createLocation, createSupplier, listSuppliers, lockBootstrap } from '../store/admin/index.ts';
+import { countApiKeys, createApiKey, createLocation, createSupplier, listSuppliers, lockBootstrap, revokeApiKey } from '../store/admin/index.ts';
+import type { ApiKeyRow } from '../store/admin/types.ts';
+import { transact, type Actor, type AppDeps } from './unit.ts';
 
 /**
  * On an empty database, creates the first supplier (with its shared location `main`) and an admin key, and
@@ -18,4 +20,18 @@ export async function bootstrap(db: Db, clock: Clock, name = 'My supplier'): Pro
     const { key } = await createApiKey(tx, { supplierId: supplier.id, label: 'first admin key' }, at);
     return { supplierId: supplier.id, adminKey: key };
   });
+}
+
+export function keyCommands(deps: AppDeps) {
+  return {
+    /** An admin key, or with `retailerId` a retailer token; the secret is returned this once. */
+    async create(actor: Actor, input: { label?: string | null; retailerId?: string | null }): Promise<{ key: string; apiKey: ApiKeyRow }> {
+      return transact(deps, actor.supplierId, (w) =>
+        createApiKey(w.tx, { supplierId: actor.supplierId, retailerId: input.retailerId ?? null, label: input.label ?? null }, w.at));
+    },
+
+    async revoke(actor: Actor, id: string): Promise<ApiKeyRow> {
+      return transact(deps, actor.supplierId, (w) => revokeApiKey(w.tx, actor.supplierId, id, w.at));
+    },
+  };
 }

@@ -226,10 +226,10 @@ export function createEngine(opts: EngineOptions): Engine {
       await connectors.closeAll();
     },
     on(event, cb) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
       set.add(cb);
-      return () => { set!.delete(cb); };
+      return () => { set.delete(cb); };
     },
   };
   return engine;

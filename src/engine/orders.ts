@@ -63,7 +63,8 @@ export async function submitOrder(
     });
     if (!inserted) {
       const existing = await findOrderByPlatformId(tx, supplierId, storeId, order.platformOrderId.trim());
-      return { supplierId, result: await readOrder(tx, existing!, true), skus: [], conflicts: 0 };
+      if (!existing) throw new DropsyncError('conflict', 'an order with this platform id is being recorded; send it again', 'platformOrderId');
+      return { supplierId, result: await readOrder(tx, existing, true), skus: [], conflicts: 0 };
     }
     const codes = order.lines.map((l) => (l.sku ?? '').trim());
     const totals = await lockSkus(tx, supplierId, codes.filter((c) => c !== ''));

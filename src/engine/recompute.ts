@@ -173,9 +173,11 @@ export async function recomputeWithin(
     }
     for (let after: string | null = null; ;) {
       const states = await lockSkuPage(tx, supplierId, after, chunk);
-      if (states.length > 0) yield { codes: states.map((s) => s.sku), states };
+      const last = states.at(-1);
+      if (!last) return;
+      yield { codes: states.map((s) => s.sku), states };
       if (states.length < chunk) return;
-      after = states[states.length - 1]!.sku;
+      after = last.sku;
     }
   };
   const several = sorted === null || sorted.length > chunk;

@@ -240,7 +240,8 @@ export interface DesiredEvent {
 export interface Engine {
   readonly db: Db;
   readonly processId: string;
-  ingestEvents(supplierId: string, events: StockEventInput[]): Promise<IngestResult>;
+  /** Applies a call's stock events (up to 1,000). Each is checked on its own, so they are taken as received. */
+  ingestEvents(supplierId: string, events: readonly (StockEventInput | unknown)[]): Promise<IngestResult>;
   submitOrder(supplierId: string, storeId: string | null, order: OrderInput, source: OrderSource): Promise<OrderResult>;
   fulfilOrder(supplierId: string, orderId: string): Promise<OrderResult>;
   cancelOrder(supplierId: string, orderId: string): Promise<OrderResult>;

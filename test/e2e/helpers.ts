@@ -18,6 +18,7 @@ import { createEngine } from '../../src/engine/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
 import { readConfig } from '../../src/config.ts';
+import { createCommands } from '../../src/app/index.ts';
 
 export const DEADLINE_MS = 20_000;
 
@@ -70,7 +71,7 @@ async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
   const clock = systemClock;
   const engine = createEngine({ db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}) });
   const rt: Runtime = {
-    config: readConfig({}, {}), db, engine, sealer, clock,
+    config: readConfig({}, {}), db, engine, sealer, clock, commands: createCommands({ db, engine, clock, sealer }),
     mode: opts.databaseUrl ? 'server' : 'embedded',
     location: opts.databaseUrl ? `schema ${schema}` : 'memory',
     secretKeySource: 'env',

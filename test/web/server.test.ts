@@ -134,7 +134,7 @@ describe(name, () => {
       payload: { edits: [{ scope: 'global', scopeKey: '', kind: 'buffer', value: { percent: -5 } }] },
     });
     assert.equal(res.statusCode, 400);
-    assert.match((res.json() as { field: string }).field, /edits\[0\]\.value/);
+    assert.match((res.json() as { error: { field: string } }).error.field, /edits\[0\]\.value/);
   });
 
   it('a retailer sees only its own stores, conflicts and allocations', async () => {

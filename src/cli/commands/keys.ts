@@ -3,9 +3,9 @@
  * key is printed alone on the last line so scripts can take it with `tail -n 1`.
  */
 import type { Command } from 'commander';
-import { bootstrap, openStorage, resolveSupplierId, systemClock } from '../../runtime.ts';
+import { bootstrap, openCommands, resolveSupplierId, systemClock } from '../../runtime.ts';
 import { addSettings, configOf } from '../settings.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../store/admin/index.ts';
+import { listApiKeys } from '../../store/admin/index.ts';
 
 interface Common { supplier?: string; json?: boolean }
 
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON');
   addSettings(create, ['storage'])
     .action(async (opts: Common & { retailer?: string; label?: string }) => {
-      const { db } = await openStorage(configOf(create));
+      const { db, commands, close } = await openCommands(configOf(create));
       try {
         // On an empty database the first key also creates the supplier.
         const first = !opts.retailer && !opts.supplier ? await bootstrap(db, systemClock) : null;
@@ -32,7 +32,7 @@ export function register(program: Command): void {
           info = { supplierId: first.supplierId, kind: 'admin', createdSupplier: true };
         } else {
           const supplierId = await resolveSupplierId(db, opts.supplier);
-          const out = await createApiKey(db, { supplierId, retailerId: opts.retailer ?? null, label: opts.label ?? null }, new Date(systemClock.now()));
+          const out = await commands.keys.create({ supplierId, retailerId: null }, { retailerId: opts.retailer ?? null, label: opts.label ?? null });
           key = out.key;
           info = { supplierId, kind: out.apiKey.kind, id: out.apiKey.id, retailerId: out.apiKey.retailerId };
         }
@@ -43,7 +43,7 @@ export function register(program: Command): void {
         const what = info.kind === 'retailer' ? `Retailer token for ${String(info.retailerId)}` : 'Admin API key';
         process.stdout.write(`${what} (supplier ${String(info.supplierId)}); shown once, store it now:\n${key}\n`);
       } finally {
-        await db.close();
+        await close();
       }
     });
 
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON');
   addSettings(list, ['storage'])
     .action(async (opts: Common) => {
-      const { db } = await openStorage(configOf(list));
+      const { db, close } = await openCommands(configOf(list));
       try {
         const rows = await listApiKeys(db, await resolveSupplierId(db, opts.supplier));
         if (opts.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -64,7 +64,7 @@ export function register(program: Command): void {
           }
         }
       } finally {
-        await db.close();
+        await close();
       }
     });
 
@@ -74,12 +74,12 @@ export function register(program: Command): void {
     .option('--supplier <id>', 'supplier (needed only when the database has several)');
   addSettings(revoke, ['storage'])
     .action(async (id: string, opts: Common) => {
-      const { db } = await openStorage(configOf(revoke));
+      const { db, commands, close } = await openCommands(configOf(revoke));
       try {
-        const row = await revokeApiKey(db, await resolveSupplierId(db, opts.supplier), id, new Date(systemClock.now()));
+        const row = await commands.keys.revoke({ supplierId: await resolveSupplierId(db, opts.supplier), retailerId: null }, id);
         process.stdout.write(`revoked ${row.id}\n`);
       } finally {
-        await db.close();
+        await close();
       }
     });
 }

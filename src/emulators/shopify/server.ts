@@ -67,7 +67,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof DropsyncError) {
-        const status = { invalid: 400, not_found: 404, conflict: 409, unauthorized: 401, rate_limited: 429, upstream: 502 }[err.kind];
+        const status = { invalid: 400, not_found: 404, conflict: 409, unauthorized: 401, forbidden: 403, rate_limited: 429, upstream: 502, unavailable: 503 }[err.kind];
         return send(res, status, { error: err.message, field: err.field ?? null });
       }
       send(res, 500, { errors: String(err) });

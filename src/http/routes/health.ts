@@ -1,11 +1,10 @@
 /** Liveness, readiness (the database answers) and Prometheus metrics; all public. */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
 import { ping } from '../../store/index.ts';
 
-const status = { type: 'object', properties: { status: { type: 'string' }, error: { type: 'string' } } } as const;
+const status = { type: 'object', additionalProperties: false, properties: { status: { type: 'string' }, error: { type: 'string' } } } as const;
 
-export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function healthRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get('/healthz', {
     config: { access: 'public' },
     schema: { tags: ['health'], summary: 'Liveness: the process answers', security: [], response: { 200: status } },

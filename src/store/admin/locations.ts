@@ -1,7 +1,7 @@
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { Location } from './types.ts';
-import { isUniqueViolation } from './util.ts';
+import { isUniqueViolation, theRow } from './util.ts';
 
 export async function listLocations(db: Db, supplierId: string): Promise<Location[]> {
   return db.query<Location>(`select id, name, shared from locations where supplier_id = $1 order by id`, [supplierId]);
@@ -49,7 +49,7 @@ export async function updateLocation(
        returning id, name, shared`,
       [supplierId, id, patch.name ?? null, patch.shared ?? null],
     );
-    const location = rows[0]!;
+    const location = theRow(rows, 'update of locations');
     let changedSkus: string[] = [];
     if (location.shared !== before.shared) {
       const sign = location.shared ? 1 : -1;

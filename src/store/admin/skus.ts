@@ -1,7 +1,7 @@
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { SkuInput, SkuRow } from './types.ts';
-import { iso, isUniqueViolation } from './util.ts';
+import { isUniqueViolation, iso, theRow } from './util.ts';
 
 interface SkuDbRow {
   sku: string; name: string | null; category: string | null; listed: boolean; on_hand: number; committed: number;
@@ -70,7 +70,7 @@ export async function createSku(db: Db, supplierId: string, input: SkuInput, at:
       throw err;
     }
     const variants = await caseVariants(tx, supplierId, code);
-    return { sku: toSku(rows[0]!), warnings: variants.map((v) => `SKU "${code}" differs only in case from existing "${v}"`) };
+    return { sku: toSku(theRow(rows, 'insert into skus')), warnings: variants.map((v) => `SKU "${code}" differs only in case from existing "${v}"`) };
   });
 }
 
@@ -92,7 +92,7 @@ export async function upsertSku(db: Db, supplierId: string, input: SkuInput, at:
        returning *, (xmax = 0) as inserted`,
       [supplierId, code, input.name ?? null, input.category ?? null, input.listed ?? null, at, input.name !== undefined, input.category !== undefined],
     );
-    const row = rows[0]!;
+    const row = theRow(rows, 'upsert of skus');
     const variants = row.inserted ? await caseVariants(tx, supplierId, code) : [];
     return { sku: toSku(row), created: row.inserted, warnings: variants.map((v) => `SKU "${code}" differs only in case from existing "${v}"`) };
   });
@@ -116,7 +116,7 @@ export async function updateSku(
        where supplier_id = $1 and sku = $2 returning *`,
       [supplierId, sku, patch.name !== undefined, patch.name ?? null, patch.category !== undefined, patch.category ?? null, patch.listed ?? null, at],
     );
-    const after = toSku(rows[0]!);
+    const after = toSku(theRow(rows, 'update of skus'));
     return { sku: after, categoryChanged: after.category !== before.category };
   });
 }

@@ -2,7 +2,7 @@ import { DropsyncError } from '../../domain/errors.ts';
 import type { Platform } from '../../connectors/types.ts';
 import type { Db } from '../types.ts';
 import type { Store, StoreInput } from './types.ts';
-import { iso, isoOrNull, newId } from './util.ts';
+import { iso, isoOrNull, newId, theRow } from './util.ts';
 
 interface StoreDbRow {
   id: string; retailer_id: string; platform: Platform; name: string; config: Record<string, unknown>; has_credentials: boolean;
@@ -46,7 +46,7 @@ export async function createStore(db: Db, supplierId: string, input: StoreInput,
        values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) returning ${COLUMNS}`,
       [newId('sto'), supplierId, input.retailerId, input.platform, input.name, JSON.stringify(input.config ?? {}), input.sealedCredentials ?? null, at],
     );
-    return toStore(rows[0]!);
+    return toStore(theRow(rows, 'insert into stores'));
   });
 }
 

@@ -78,7 +78,7 @@ export async function lockDesiredPage(db: Db, supplierId: string, skus: readonly
      order by listing_id limit $4 for update`,
     [supplierId, skus, after, limit],
   );
-  return rows.length < limit ? null : rows[rows.length - 1]!.listing_id;
+  return rows.length < limit ? null : rows.at(-1)?.listing_id ?? null;
 }
 
 /**

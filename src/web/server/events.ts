@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../store/types.ts';
 import { orderOwner, storeOwner, type Owner } from '../../store/views/owners.ts';
 import { LIVE_EVENT_TYPES, type LiveEventType, type Principal, type Session, type WebDeps } from '../types.ts';
-import { requireSession } from './auth.ts';
+import { requireSession, sessionFrom } from './auth.ts';
 import type { SessionStore } from './sessions.ts';
 
 const HEARTBEAT_MS = 15_000;
@@ -95,7 +95,7 @@ export function registerEvents(app: FastifyInstance, deps: WebDeps, sessions: Se
   }
 
   app.get('/web/events', { preHandler: requireSession(sessions) }, (request, reply) => {
-    const session = request.webSession!;
+    const session = sessionFrom(request);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -16,6 +16,8 @@ import { findSku, listCategories, searchSkus, shownForSkus, skuDrift, skuLedger,
 import { listStores } from '../../store/views/stores.ts';
 import { storeDelayMs } from './overview.ts';
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 const WINDOW_DAYS = 28;
 /** The preview shows at most this many SKUs. */
 const PREVIEW_SKUS = 25;
@@ -85,16 +87,17 @@ export function validateEdit(e: RuleEdit, i: number): void {
   const field = `edits[${i}].value`;
   if (e.scope === 'global' && e.scopeKey !== '') throw invalid(`edits[${i}].scopeKey`, 'must be empty for global scope');
   if (e.scope !== 'global' && !e.scopeKey) throw invalid(`edits[${i}].scopeKey`, 'is required for category and sku scope');
-  if (e.value === null) return;
-  if (e.kind === 'own_reserve') validateReserveRule(e.value, field);
-  else if (e.kind === 'strategy') validateStrategy(typeof e.value === 'object' ? (e.value as { strategy?: unknown }).strategy : e.value, field);
+  const { value } = e;
+  if (value === null) return;
+  const fields = isRecord(value) ? value : undefined;
+  if (e.kind === 'own_reserve') validateReserveRule(value, field);
+  else if (e.kind === 'strategy') validateStrategy(fields ? fields.strategy : value, field);
   else if (e.kind === 'threshold') {
-    const v = typeof e.value === 'object' ? (e.value as { units?: unknown }).units : e.value;
+    const v = fields ? fields.units : value;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid(field, 'must be a whole number >= 0');
   } else if (e.kind === 'buffer') {
-    const v = e.value as Record<string, unknown>;
-    if (v && typeof v === 'object' && ('formula' in v || 'table' in v)) return; // measured inputs are filled in
-    validateBufferRule(e.value, field);
+    if (fields && ('formula' in fields || 'table' in fields)) return; // measured inputs are filled in
+    validateBufferRule(value, field);
   }
 }
 
