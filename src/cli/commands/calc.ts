@@ -78,7 +78,7 @@ export function register(program: Command): void {
       const info = SYNC_LEVELS[syncLevel(delay)];
       emit(opts.json, { syncDelaySeconds: delay, ...info }, () => [
         `${formatDuration(delay)}: level ${info.level} (${info.name}: ${info.method}, typically ${info.typicalDelay})`,
-        `seed oversell rate at this level: ${fmt(info.oversellRate.low * 100)}-${fmt(info.oversellRate.high * 100)}% of orders`,
+        `typical oversell rate at this level: ${fmt(info.oversellRate.low * 100)}-${fmt(info.oversellRate.high * 100)}% of orders`,
       ]);
     });
 }
