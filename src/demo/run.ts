@@ -1,6 +1,6 @@
 /**
  * `dropsync demo`: the whole product on one machine. The server on embedded Postgres (through the composition
- * root, as `dropsync serve` runs it), four emulated retailer stores, a seeded catalogue with the seed's hybrid
+ * root, as `dropsync serve` runs it), four emulated retailer stores, a generated catalogue with hybrid
  * rules, every store connected through its connector's discovery, and a load of sales. Everything the demo
  * configures goes through the public API with the admin key, as a supplier's own scripts would.
  */
@@ -91,7 +91,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
     cleanups.push(async () => void (await Promise.allSettled(stores.map((s) => s.emulator.close()))));
     log(`dropsync demo: server ${url}, data ${dataDir}, ${catalogue.length} SKUs, ${stores.length} stores`);
 
-    // The catalogue, the seed's hybrid rules, and the starting stock.
+    // The catalogue, the hybrid rules, and the starting stock.
     const csv = ['sku,name,category,listed', ...catalogue.map((c) => `${c.sku},${c.name},${c.category},true`)].join('\n');
     await api('POST', '/v1/skus/import', { csv });
     await api('PUT', '/v1/rules/global', DEMO_RULES);

@@ -1,4 +1,4 @@
-/** The durable sync engine: ingest, orders, holds, recompute, dispatch, reconciliation (SPEC sections 3-8). */
+/** The durable sync engine: ingest, orders, holds, recompute, dispatch, reconciliation. */
 export type * from './types.ts';
 export { createEngine } from './engine.ts';
 export { createSupplier } from './supplier.ts';

@@ -1,5 +1,5 @@
 /**
- * Stock event ingestion (SPEC section 6), set-wise: one transaction per batch, the affected SKU rows locked once
+ * Stock event ingestion, set-wise: one transaction per batch, the affected SKU rows locked once
  * in sorted order, every read and write one statement over the whole batch.
  *
  * Semantics, exactly:

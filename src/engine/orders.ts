@@ -1,5 +1,5 @@
 /**
- * Retailer orders (SPEC section 7): deduplicated by (store, platform order id); committed in one transaction
+ * Retailer orders: deduplicated by (store, platform order id); committed in one transaction
  * with the SKU rows locked in sorted order; atp >= quantity -> accepted, else the units it cannot get are a
  * conflict. Conflicts are compensated after commit (compensate.ts). Fulfil and cancel move units out of committed.
  */

@@ -1,5 +1,5 @@
 /**
- * Terms (SPEC sections 3, 6-8):
+ * Terms:
  * - stock event: `set` (absolute on-hand at a location) or `adjust` (delta), idempotent by `id`.
  * - stale set: a `set` older than the newest `set` already applied for that (SKU, location); recorded, changes nothing.
  * - ledger: append-only lines, one per change, with the resulting onHand/committed/held/atp.

@@ -1,4 +1,4 @@
-/** Read models: one SKU's numbers explained (SPEC section 3 + ledger) and one store's sync health (section 10). */
+/** Read models: one SKU's numbers explained (its quantities and ledger) and one store's sync health. */
 import { DropsyncError } from '../domain/errors.ts';
 import { readLedger } from '../store/ops/ledger.ts';
 import { desiredOfSku } from '../store/ops/desired.ts';

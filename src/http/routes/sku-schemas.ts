@@ -1,4 +1,4 @@
-/** Response schemas of SKU routes: the SKU row and the full per-SKU view (SPEC section 3 quantities). */
+/** Response schemas of SKU routes: the SKU row and the full per-SKU view (every quantity). */
 import { nullable } from '../schemas.ts';
 
 export const SkuSchema = {
@@ -12,7 +12,7 @@ export const SkuSchema = {
 
 const QuantitiesSchema = {
   type: 'object', additionalProperties: false,
-  description: 'SPEC section 3, in order of application',
+  description: 'In the order they are computed: atp = onHand - committed - held, then the own reserve, the buffer and the pool retailers share',
   properties: {
     onHand: { type: 'integer' }, committed: { type: 'integer' }, held: { type: 'integer' }, atp: { type: 'integer' },
     ownReserve: { type: 'integer' }, afterReserve: { type: 'integer' }, buffer: { type: 'integer' }, bufferPercent: { type: 'number' },

@@ -15,7 +15,7 @@ function toSku(r: SkuDbRow): SkuRow {
   };
 }
 
-/** SKU codes are matched exactly after trimming (SPEC 2); an empty code is no code. */
+/** SKU codes are matched exactly after trimming; an empty code is no code. */
 export function normaliseSku(value: string, field = 'sku'): string {
   const sku = value.trim();
   if (sku === '') throw invalid(field, 'must not be empty');
@@ -23,7 +23,7 @@ export function normaliseSku(value: string, field = 'sku'): string {
   return sku;
 }
 
-/** Existing SKUs equal to `sku` ignoring case but not exactly: reported, never merged (SPEC 2). */
+/** Existing SKUs equal to `sku` ignoring case but not exactly: reported, never merged. */
 export async function caseVariants(db: Db, supplierId: string, sku: string): Promise<string[]> {
   const rows = await db.query<{ sku: string }>(
     `select sku from skus where supplier_id = $1 and lower(sku) = lower($2) and sku <> $2 order by sku`,

@@ -1,4 +1,4 @@
-/** The Overview page's numbers: per-store sync health plus the seed's business figures, from measured data. */
+/** The Overview page's numbers: per-store sync health plus the business figures (oversells and their cost, phantom exposure), from measured data. */
 import { phantomExposure, syncLevel, SYNC_LEVELS } from '../../domain/index.ts';
 import type { Db } from '../../store/types.ts';
 import type { Clock } from '../../domain/types.ts';
