@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { invalid } from './domain/errors.ts';
 import { parseDuration } from './domain/duration.ts';
 import type { EngineOptions } from './engine/types.ts';
+import { parseShopUrls } from './connectors/shopify/app.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -94,7 +95,7 @@ export const SERVER_SETTINGS = {
   supplierName: set({ flag: '--supplier-name <name>', env: 'DROPSYNC_SUPPLIER_NAME', help: 'name of the supplier created on first start', default: 'My supplier', parse: text }),
   publicUrl: optional<string>({
     flag: '--public-url <url>', env: 'DROPSYNC_PUBLIC_URL', shown: "the request's origin",
-    help: 'base URL stores deliver webhooks to (the dashboard subscribes them to <url>/webhooks/...)', parse: url,
+    help: "dropsync's public base URL: stores deliver webhooks to <url>/webhooks/..., Shopify sends app installs back to <url>/connect/shopify/callback (required for the Shopify app)", parse: url,
   }),
   bodyLimit: set({ flag: '--body-limit <bytes>', env: 'DROPSYNC_BODY_LIMIT', help: 'largest request body accepted', default: 1024 * 1024, parse: integer(1024, 64 * 1024 * 1024) }),
   maxEventsPerRequest: set({ flag: '--max-events <n>', env: 'DROPSYNC_MAX_EVENTS', help: 'largest stock-event batch per request', default: 1000, parse: integer(1, 1000) }),
@@ -135,11 +136,32 @@ export const ENGINE_SETTINGS = {
   reconcile: set({ flag: '--no-reconcile', env: 'DROPSYNC_RECONCILE', help: "don't poll stores for levels and missed orders", default: true, shown: 'on', parse: boolean }),
 } satisfies { [K in keyof EngineOptions]?: Setting<EngineOptions[K]> };
 
+/** dropsync as a Shopify app that retailers install by OAuth (docs/shopify.md); its secret is below. */
+export const SHOPIFY_SETTINGS = {
+  clientId: optional<string>({
+    flag: '--shopify-client-id <id>', env: 'DROPSYNC_SHOPIFY_CLIENT_ID', shown: 'unset: the app is not offered',
+    help: "the Shopify app's client id (Dev Dashboard > app > Settings); with the secret, stores can install the app at /connect/shopify", parse: text,
+  }),
+  shopUrls: set<Record<string, string>>({
+    flag: '--shopify-shop-urls <list>', env: 'DROPSYNC_SHOPIFY_SHOP_URLS', default: {}, shown: 'none: https://{shop}',
+    help: "shop.myshopify.com=URL,...: where a shop's admin answers instead of https://{shop} (an emulator; never needed against Shopify)",
+    parse: (v, source) => parseShopUrls(text(v, source)),
+  }),
+  allowHttpWebhooks: set({
+    flag: '--shopify-allow-http-webhooks <bool>', env: 'DROPSYNC_SHOPIFY_ALLOW_HTTP_WEBHOOKS', default: false,
+    help: 'accept an http:// public URL for Shopify webhooks (Shopify delivers to https:// only: an emulator)', parse: boolean,
+  }),
+};
+
 /** Read from the environment only, never from a flag (a flag shows in the process list). */
 export const SECRET_SETTINGS = {
   secretKey: optional<string>({
     flag: '', env: 'DROPSYNC_SECRET_KEY', shown: '<data>/secret.key, created on first start (embedded only)',
     help: 'the AES-256-GCM key that seals store credentials: 32 bytes as hex or base64; required with a server database', parse: text,
+  }),
+  shopifyClientSecret: optional<string>({
+    flag: '', env: 'DROPSYNC_SHOPIFY_CLIENT_SECRET', shown: 'unset',
+    help: "the Shopify app's client secret: signs its OAuth redirects and webhooks, and refreshes stores' tokens", parse: text,
   }),
 };
 
@@ -147,11 +169,15 @@ type Values<S> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
 export interface Config {
   server: Values<typeof SERVER_SETTINGS>;
-  storage: Values<typeof STORAGE_SETTINGS> & Values<typeof SECRET_SETTINGS>;
+  storage: Values<typeof STORAGE_SETTINGS>;
   engine: Values<typeof ENGINE_SETTINGS>;
+  shopify: Values<typeof SHOPIFY_SETTINGS>;
+  secrets: Values<typeof SECRET_SETTINGS>;
 }
 
-export const SETTING_GROUPS = { server: SERVER_SETTINGS, storage: STORAGE_SETTINGS, engine: ENGINE_SETTINGS, secret: SECRET_SETTINGS } as const;
+export const SETTING_GROUPS = {
+  server: SERVER_SETTINGS, storage: STORAGE_SETTINGS, engine: ENGINE_SETTINGS, shopify: SHOPIFY_SETTINGS, secret: SECRET_SETTINGS,
+} as const;
 export type SettingGroup = keyof typeof SETTING_GROUPS;
 
 /** Flag values as commander gives them (strings, or booleans for --no-x), only those given on the command line. */
@@ -181,14 +207,18 @@ function readGroup<S extends Record<string, Setting<unknown>>>(settings: S, flag
  */
 export function readConfig(flags: Flags = {}, env: Env = {}): Config {
   const server = readGroup(SERVER_SETTINGS, flags, env);
-  const storage = { ...readGroup(STORAGE_SETTINGS, flags, env), ...readGroup(SECRET_SETTINGS, {}, env) };
+  const storage = readGroup(STORAGE_SETTINGS, flags, env);
   if (storage.dataDir !== undefined) storage.dataDir = resolve(storage.dataDir);
   if (server.secureCookie === undefined) server.secureCookie = env.NODE_ENV === 'production';
-  return { server, storage, engine: readGroup(ENGINE_SETTINGS, flags, env) };
+  if (server.publicUrl !== undefined) server.publicUrl = server.publicUrl.replace(/\/+$/, '');
+  return {
+    server, storage, engine: readGroup(ENGINE_SETTINGS, flags, env), shopify: readGroup(SHOPIFY_SETTINGS, flags, env),
+    secrets: readGroup(SECRET_SETTINGS, {}, env),
+  };
 }
 
 /** A setting's line for --help and the docs: what it does, its variable and its default. */
 export function describeSetting(s: Setting<unknown>): string {
-  const def = s.shown ?? (s.default === undefined ? 'unset' : String(s.default));
+  const def = s.shown ?? (s.default === undefined ? 'unset' : typeof s.default === 'object' ? JSON.stringify(s.default) : String(s.default));
   return `${s.help} (env ${s.env}; default ${def})`;
 }

@@ -16,6 +16,8 @@ import { buildApp, type ApiMount } from './http/index.ts';
 import { createCommands, type Commands } from './app/index.ts';
 import { connectorFactory, registerConnector } from './connectors/registry.ts';
 import { createShopifyConnector } from './connectors/shopify/index.ts';
+import { SHOPIFY_SCOPES, type ShopifyAppConfig } from './connectors/shopify/app.ts';
+import { createCredentialPort } from './store/credential-port.ts';
 // WooCommerce registers its connector when imported.
 import './connectors/woocommerce/index.ts';
 import type { Clock } from './domain/types.ts';
@@ -53,19 +55,32 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Makes every platform connector available to the engine (test and http are built in). */
-export function registerPlatformConnectors(): void {
-  if (!connectorFactory('shopify')) registerConnector('shopify', createShopifyConnector);
+/**
+ * Makes every platform connector available to the engine (test and http are built in). With `shopifyApp`, the
+ * Shopify connector refreshes expiring tokens with that app's credentials.
+ */
+export function registerPlatformConnectors(shopifyApp?: ShopifyAppConfig): void {
+  if (shopifyApp) registerConnector('shopify', (store, deps) => createShopifyConnector(store, { ...deps, shopifyApp }));
+  else if (!connectorFactory('shopify')) registerConnector('shopify', createShopifyConnector);
+}
+
+/** dropsync's Shopify app as configured (client id and secret, public URL, shop URLs). */
+export function shopifyAppOf(config: Config): ShopifyAppConfig {
+  return {
+    clientId: config.shopify.clientId ?? '', clientSecret: config.secrets.shopifyClientSecret ?? '', scopes: SHOPIFY_SCOPES,
+    publicUrl: config.server.publicUrl ?? null, shopUrls: config.shopify.shopUrls, allowHttpWebhooks: config.shopify.allowHttpWebhooks,
+  };
 }
 
 export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: FastifyBaseLogger } = {}): Promise<Runtime> {
-  registerPlatformConnectors();
+  const shopifyApp = shopifyAppOf(config);
+  registerPlatformConnectors(shopifyApp);
   const clock = opts.clock ?? systemClock;
   const { storage } = config;
   // The key first: refusing to start beats storing credentials nobody can read later. With a server database
   // the key file is used only when a data directory was asked for explicitly.
   const dataDir = storage.databaseUrl ? storage.dataDir : embeddedDataDir(config);
-  const { key, source } = loadSecretKey({ secretKey: storage.secretKey, ...(dataDir ? { dataDir } : {}) });
+  const { key, source } = loadSecretKey({ secretKey: config.secrets.secretKey, ...(dataDir ? { dataDir } : {}) });
   const sealer = createSealer(key);
   const { db, location, mode } = await openStorage(config);
   const engine = createEngine({
@@ -74,10 +89,12 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; logger?
     ...config.engine,
     ...(opts.logger ? { logger: opts.logger } : {}),
     decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}),
+    // Connectors save the credentials they rotate (Shopify's expiring tokens) through this port.
+    connectorDeps: { credentials: createCredentialPort(db, sealer, clock) },
   });
   return {
     config, db, engine, sealer, clock, secretKeySource: source, mode, location,
-    commands: createCommands({ db, engine, clock, sealer }),
+    commands: createCommands({ db, engine, clock, sealer, shopifyApp }),
     async close() {
       await engine.stop();
       await db.close();

@@ -31,7 +31,7 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** `hookUrl`: where the platform should deliver this store's webhooks (dropsync's /webhooks/{platform}/{storeId}). */
 async function discover(
-  clock: Clock, platform: string, config: Record<string, unknown>, creds: Record<string, string>, skus: string[], hookUrl: string,
+  clock: Clock, allowHttp: boolean, platform: string, config: Record<string, unknown>, creds: Record<string, string>, skus: string[], hookUrl: string,
 ): Promise<Found> {
   const need = (value: unknown, field: string, test: (s: string) => boolean = () => true) => {
     if (typeof value !== 'string' || value.trim() === '' || !test(value)) throw invalid(field, 'is required for discovery');
@@ -51,6 +51,8 @@ async function discover(
       shopDomain: str(config.shopDomain) ?? '',
       accessToken: creds.accessToken ?? '',
       webhookCallbackUrl: hookUrl,
+      // Shopify only delivers to https; an emulator behind http:// needs the explicit setting.
+      allowHttpWebhooks: allowHttp || config.allowHttpWebhooks === true,
       clock,
       ...(str(config.baseUrl) ? { baseUrl: str(config.baseUrl)! } : {}),
       ...(str(config.locationId) ? { locationId: str(config.locationId)! } : {}),
@@ -110,7 +112,7 @@ export function discoveryCommands(deps: AppDeps) {
       if (!store) throw new DropsyncError('not_found', 'no such store', 'id');
       let found: Found;
       try {
-        found = await discover(deps.clock, store.platform, store.config, credentials, await listedSkus(deps.db, actor.supplierId), hookUrl(store.platform));
+        found = await discover(deps.clock, deps.shopifyApp?.allowHttpWebhooks ?? false, store.platform, store.config, credentials, await listedSkus(deps.db, actor.supplierId), hookUrl(store.platform));
       } catch (err) {
         if (err instanceof DropsyncError && err.kind === 'invalid') throw err;
         throw new DropsyncError('upstream', err instanceof Error ? err.message : 'discovery failed');

@@ -20,6 +20,7 @@ import { stockCommands } from './stock.ts';
 import { storeCommands } from './stores.ts';
 import type { AppDeps } from './unit.ts';
 import { webhookCommands } from './webhooks.ts';
+import { shopifyInstallCommands } from './shopify-install.ts';
 
 export function createCommands(deps: AppDeps) {
   return {
@@ -33,6 +34,7 @@ export function createCommands(deps: AppDeps) {
     keys: keyCommands(deps),
     orders: orderCommands(deps),
     webhooks: webhookCommands(deps),
+    shopify: shopifyInstallCommands(deps),
   };
 }
 
@@ -43,3 +45,4 @@ export { MAX_LISTINGS_PER_BATCH } from './listings.ts';
 export { MAX_HOLD_SECONDS, MIN_HOLD_SECONDS } from './orders.ts';
 export { stockRowsToEvents, STOCK_COLUMNS } from './stock.ts';
 export type { RuleBody, RuleView } from './rule-values.ts';
+export type { InstallReport } from './shopify-install.ts';

@@ -10,6 +10,7 @@ import type { Engine } from '../engine/types.ts';
 import { DesiredChanges } from '../engine/desired-changes.ts';
 import { retryTx } from '../engine/retry.ts';
 import type { CredentialSealer } from '../security/types.ts';
+import type { ShopifyAppConfig } from '../connectors/shopify/app.ts';
 import type { Db } from '../store/types.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface AppDeps {
   clock: Clock;
   /** Seals store credentials before they reach the database. */
   sealer: CredentialSealer;
+  /** dropsync as a Shopify app (client id and secret, public URL); omitted: not configured. */
+  shopifyApp?: ShopifyAppConfig;
 }
 
 /**
@@ -55,7 +58,9 @@ export interface Work {
  * which Postgres rolled back entirely), then hands the committed desired changes on and runs the after-commit
  * steps. A throw anywhere rolls everything back: no write, no desired row, no after-commit step.
  */
-export async function transact<T>(deps: AppDeps, supplierId: string, fn: (w: Work) => Promise<T>): Promise<T> {
+export async function transact<T>(
+  deps: Pick<AppDeps, 'db' | 'clock'> & { engine: Pick<AppEngine, 'recomputeWithin' | 'committed'> }, supplierId: string, fn: (w: Work) => Promise<T>,
+): Promise<T> {
   const { out, changes, after } = await retryTx(async () => {
     const changes = new DesiredChanges(supplierId);
     const after: (() => void)[] = [];

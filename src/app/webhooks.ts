@@ -1,16 +1,19 @@
 /**
- * Platform webhook deliveries for one store. Each is authenticated by its HMAC over the exact raw body with
- * the store's sealed webhook secret (checked in constant time by the connector); replays are acknowledged and
- * ignored (delivery keys); a delivery whose processing fails is un-recorded, so the platform's retry gets
- * processed. Orders, cancellations and store-reported levels then go to the engine, one transaction each.
+ * Platform webhook deliveries. Each is authenticated by its HMAC over the exact raw body (the store's sealed
+ * webhook secret, or for Shopify the app's client secret), checked in constant time by the connector; replays
+ * are acknowledged and ignored (delivery keys); a delivery whose processing fails is un-recorded, so the
+ * platform's retry gets processed. Orders, cancellations and store-reported levels then go to the engine, one
+ * transaction each.
  */
-import { createHash } from 'node:crypto';
-import { parseShopifyWebhook, shopifyWebhookDedupeKeys, verifyShopifyWebhook } from '../connectors/shopify/index.ts';
+import { parseShopifyWebhook, shopifyWebhookDedupeKeys } from '../connectors/shopify/webhooks.ts';
 import { handleWooWebhook } from '../connectors/woocommerce/index.ts';
 import { DropsyncError } from '../domain/errors.ts';
 import type { RemoteOrder } from '../connectors/types.ts';
-import { forgetDelivery, getWebhookStore, type WebhookStore } from '../store/admin/index.ts';
+import { getWebhookStore, type WebhookStore } from '../store/admin/index.ts';
+import { findShopifyStoresByShop } from '../store/ops/shopify-stores-by-shop.ts';
+import { applyShopifyEvent, deliveryKey, signedFor, topicOf } from './shopify-webhooks.ts';
 import type { AppDeps } from './unit.ts';
+import { processOnce, type WebhookAck } from './deliveries.ts';
 
 export interface Delivery {
   /** The exact request bytes the signature covers. */
@@ -20,9 +23,9 @@ export interface Delivery {
   body: unknown;
 }
 
-export interface WebhookAck { status: 'processed' | 'duplicate' | 'ignored'; detail: string }
 
 const badSignature = (message: string) => new DropsyncError('unauthorized', message, 'signature');
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function webhookCommands(deps: AppDeps) {
   const secretOf = (store: WebhookStore): string => {
@@ -37,22 +40,7 @@ export function webhookCommands(deps: AppDeps) {
     return store;
   };
 
-  /** Records the delivery, runs `work`, and un-records it when `work` fails. */
-  const once = async (storeId: string, keys: readonly string[], work: () => Promise<string>): Promise<WebhookAck> => {
-    const fresh: string[] = [];
-    let replay = false;
-    for (const key of keys) {
-      if (await deps.engine.recordDelivery(storeId, key)) fresh.push(key);
-      else replay = true;
-    }
-    if (replay) return { status: 'duplicate', detail: 'delivery already processed' };
-    try {
-      return { status: 'processed', detail: await work() };
-    } catch (err) {
-      for (const key of fresh) await forgetDelivery(deps.db, storeId, key);
-      throw err;
-    }
-  };
+  const once = (storeId: string, keys: readonly string[], work: () => Promise<string>) => processOnce(deps, storeId, keys, work);
 
   const order = async (storeId: string, o: RemoteOrder) => {
     const r = await deps.engine.receiveOrder(storeId, o, 'webhook');
@@ -63,22 +51,41 @@ export function webhookCommands(deps: AppDeps) {
     return r ? `order ${r.status}` : 'order not known';
   };
 
+  /** What Shopify deliveries need: the app's client secret signs the deliveries of stores that installed it. */
+  const shopifyDeps = () => ({ db: deps.db, sealer: deps.sealer, clock: deps.clock, engine: deps.engine, clientSecret: deps.shopifyApp?.clientSecret ?? '' });
+
   return {
-    /** Topics orders/create, orders/cancelled and inventory_levels/update, signed with X-Shopify-Hmac-Sha256. */
+    /**
+     * A store's Shopify deliveries (orders, fulfilments, levels, app/uninstalled), signed with the app's client
+     * secret or the store's own webhook secret (src/app/shopify-webhooks.ts says what each topic does).
+     */
     async shopify(storeId: string, d: Delivery): Promise<WebhookAck> {
       const store = await loadStore(storeId, 'shopify');
-      if (!verifyShopifyWebhook(d.raw, d.headers, secretOf(store))) throw badSignature('X-Shopify-Hmac-Sha256 does not match');
-      const ids = shopifyWebhookDedupeKeys(d.headers);
-      if (!ids.topic) throw new DropsyncError('invalid', 'missing', 'headers.x-shopify-topic');
-      const event = parseShopifyWebhook(ids.topic, d.body);
-      // Event id identifies one occurrence; fall back to the delivery's webhook id, else the body itself.
-      const key = ids.eventId ? `event:${ids.eventId}` : ids.webhookId ? `webhook:${ids.webhookId}` : `body:${createHash('sha256').update(d.raw).digest('hex')}`;
-      return once(store.id, [key], async () => {
-        if (event.kind === 'order') return order(store.id, event.order);
-        if (event.kind === 'order_cancelled') return cancelled(store.id, event.order.platformOrderId);
-        const r = await deps.engine.receiveLevel(store.id, event.externalId, event.quantity);
-        return r.drift ? 'drift recorded; pushing our number back' : 'level matches';
-      });
+      const wd = shopifyDeps();
+      if (!signedFor(wd, d.raw, d.headers, store)) throw badSignature('X-Shopify-Hmac-Sha256 does not match');
+      const topic = topicOf(d.headers);
+      return applyShopifyEvent(wd, store, topic, parseShopifyWebhook(topic, d.body), deliveryKey(d.raw, d.headers));
+    },
+
+    /**
+     * The app-level address (the compliance topics and app/uninstalled), signed with the app's client secret;
+     * the store(s) are found by the shop's domain.
+     */
+    async shopifyApp(d: Delivery): Promise<WebhookAck> {
+      const wd = shopifyDeps();
+      if (!signedFor(wd, d.raw, d.headers, null)) throw badSignature('X-Shopify-Hmac-Sha256 does not match');
+      const topic = topicOf(d.headers);
+      const event = parseShopifyWebhook(topic, d.body);
+      const body = isRecord(d.body) ? d.body : {};
+      const named = [shopifyWebhookDedupeKeys(d.headers).shopDomain, body.shop_domain, body.myshopify_domain].find((v) => typeof v === 'string');
+      if (typeof named !== 'string') return { status: 'ignored', detail: 'no shop named' };
+      const stores = await findShopifyStoresByShop(deps.db, named);
+      if (stores.length === 0) return { status: 'ignored', detail: `no store of shop ${named}` };
+      const key = deliveryKey(d.raw, d.headers);
+      const outcomes: WebhookAck[] = [];
+      for (const s of stores) outcomes.push(await applyShopifyEvent(wd, { id: s.id, supplierId: s.supplier_id, sealedCredentials: s.credentials }, topic, event, key));
+      const processed = outcomes.some((o) => o.status === 'processed');
+      return { status: processed ? 'processed' : (outcomes[0]?.status ?? 'ignored'), detail: outcomes.map((o) => o.detail).join('; ') };
     },
 
     /** Topics order.created and order.updated, signed with X-WC-Webhook-Signature; the unsigned creation ping is acknowledged. */

@@ -110,6 +110,11 @@ export interface Connector {
   fetchOrders(cursor: string | null): Promise<OrdersPage>;
   compensate(conflict: ConflictInfo): Promise<CompensationResult>;
   rateLimit(): RateLimitState;
+  /**
+   * Periodic upkeep the platform needs, run after each reconciliation (Shopify: re-create the webhook
+   * subscriptions Shopify removed, and report their state).
+   */
+  maintain?(): Promise<void>;
   /** Releases sockets and timers. */
   close?(): Promise<void>;
 }
@@ -125,10 +130,32 @@ export interface StoreConnection {
   credentials: Record<string, string>;
 }
 
+/**
+ * What a connector may write about its store: credentials it rotates (expiring tokens: one process at a time
+ * refreshes a store's token through `claim`, and the new credentials are saved before they are used, so a crash
+ * never leaves the stored refresh token older than the one the platform expects), access lost, and the state of
+ * its webhook subscriptions.
+ */
+export interface CredentialPort {
+  /** The store's credentials as stored now, decrypted. */
+  load(storeId: string): Promise<Record<string, string>>;
+  /** Takes the store's refresh claim for `ms` (false while another process holds it). */
+  claim(storeId: string, ms: number): Promise<boolean>;
+  /** Persists new credentials and releases the claim, in one write. */
+  save(storeId: string, credentials: Record<string, string>): Promise<void>;
+  release(storeId: string): Promise<void>;
+  /** The platform refused the refresh for good: pause the store, mark its access lost, record an alert. */
+  accessLost(storeId: string, reason: string): Promise<void>;
+  /** Records the per-topic state of the store's webhook subscriptions (checked by `maintain`). */
+  webhookState?(storeId: string, state: { topic: string; status: string; error?: string }[]): Promise<void>;
+}
+
 export interface ConnectorDeps {
   clock: Clock;
   /** fetch, injectable for tests. */
   fetch?: typeof fetch;
+  /** Persistence for rotated credentials; without it expiring tokens are not refreshed. */
+  credentials?: CredentialPort;
 }
 
 export type ConnectorFactory = (store: StoreConnection, deps: ConnectorDeps) => Connector;

@@ -43,6 +43,8 @@ export async function startStores(specs: readonly DemoStoreSpec[], catalogue: re
           webhookLoss: spec.webhookLoss,
           catalog: items.map((c) => ({ sku: c.sku, available: staleLevel(c), title: c.name })),
           seed: seed + i,
+          // The demo's dropsync listens on http://127.0.0.1; Shopify itself only delivers to https.
+          allowHttpCallbacks: true,
         });
         started.push({ spec, platform: 'shopify', emulator });
       } else {

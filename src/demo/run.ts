@@ -218,7 +218,7 @@ async function connect(api: Api, url: string, retailerId: string, store: Running
     });
     storeId = created.id;
     const found = await connectShopifyStore(
-      { shopDomain: em.shopDomain, baseUrl: em.url, accessToken: em.accessToken, locationId: em.locationId, webhookCallbackUrl: `${url}/webhooks/shopify/${storeId}` },
+      { shopDomain: em.shopDomain, baseUrl: em.url, accessToken: em.accessToken, locationId: em.locationId, webhookCallbackUrl: `${url}/webhooks/shopify/${storeId}`, allowHttpWebhooks: true },
       skus,
     );
     listings = found.listings.map((l) => ({ sku: l.sku, externalId: l.externalId, externalLocationId: found.locationId }));

@@ -1,13 +1,18 @@
 /** One connector per store per engine, rebuilt when the store's platform, config or credentials change. */
 import { createConnector } from '../connectors/registry.ts';
-import type { Connector, Platform } from '../connectors/types.ts';
+import type { Connector, ConnectorDeps, Platform } from '../connectors/types.ts';
 import type { Clock } from '../domain/types.ts';
 
 export interface StoreRecord { id: string; supplier_id: string; platform: string; config: Record<string, unknown>; credentials: string | null }
 
 export class ConnectorCache {
   private readonly cache = new Map<string, { key: string; connector: Connector }>();
-  constructor(private readonly clock: Clock, private readonly decrypt: (sealed: string | null) => Record<string, string>) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly decrypt: (sealed: string | null) => Record<string, string>,
+    /** More for the connectors, e.g. the port through which they persist rotated credentials. */
+    private readonly deps: Omit<ConnectorDeps, 'clock'> = {},
+  ) {}
 
   get(store: StoreRecord): Connector {
     const key = `${store.platform}\u0000${JSON.stringify(store.config)}\u0000${store.credentials ?? ''}`;
@@ -17,7 +22,7 @@ export class ConnectorCache {
     const connector = createConnector({
       storeId: store.id, supplierId: store.supplier_id, platform: store.platform as Platform,
       config: store.config ?? {}, credentials: this.decrypt(store.credentials),
-    }, { clock: this.clock });
+    }, { ...this.deps, clock: this.clock });
     this.cache.set(store.id, { key, connector });
     return connector;
   }

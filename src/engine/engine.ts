@@ -46,7 +46,7 @@ export function createEngine(opts: EngineOptions): Engine {
       }
     },
   };
-  const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials);
+  const connectors = new ConnectorCache(opts.clock, opts.decryptCredentials ?? plainCredentials, opts.connectorDeps);
   const dispatcher = new Dispatcher(ctx, {
     owner: processId, leaseMs: opts.leaseMs ?? 10_000, pushTimeoutMs: opts.pushTimeoutMs ?? 20_000,
     backoffBaseMs: opts.backoffBaseMs ?? 500, backoffCapMs: opts.backoffCapMs ?? 30_000, circuitAfter: opts.circuitAfter ?? 5,

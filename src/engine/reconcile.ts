@@ -100,6 +100,8 @@ export async function reconcileStore(
     if (res.orders.length === 0 || !moved) break;
   }
   await finishReconcile(ctx.db, storeId, cursor, fresh, iso(ctx.clock.now()));
+  // Platform upkeep (Shopify: re-create removed webhook subscriptions); its failure never fails the reconciliation.
+  if (connector.maintain) await connector.maintain().catch((err: unknown) => ctx.log.warn({ err, storeId }, 'connector upkeep failed'));
   return { storeId, levelsRead: levels.length, drift, ordersFound: found, ordersNew: fresh };
 }
 

@@ -191,6 +191,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Opens sealed store credentials (AES-256-GCM, built by the HTTP layer). Default: parse as JSON or {}. */
   decryptCredentials?: (sealed: string | null) => Record<string, string>;
+  /** Handed to every connector: e.g. where it saves credentials it rotates (Shopify's expiring tokens). */
+  connectorDeps?: Omit<import('../connectors/types.ts').ConnectorDeps, 'clock'>;
   /** Lease owner name; default host:pid:random. */
   processId?: string;
   /** Id generator; default crypto.randomUUID with a prefix. */

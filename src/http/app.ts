@@ -28,6 +28,7 @@ import { orderRoutes } from './routes/orders.ts';
 import { holdRoutes } from './routes/holds.ts';
 import { conflictRoutes } from './routes/conflicts.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { connectShopifyRoutes } from './routes/connect-shopify.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -84,6 +85,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     const typed = api.withTypeProvider<JsonSchemaToTsProvider>();
     healthRoutes(typed, deps);
     webhookRoutes(typed, deps);
+    connectShopifyRoutes(typed, deps);
     v1Routes(api, deps);
     api.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   });

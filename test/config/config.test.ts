@@ -22,7 +22,9 @@ test('a flag wins over the environment, which wins over the default; an empty va
   assert.equal(readConfig({}, { NODE_ENV: 'production' }).server.secureCookie, true);
   assert.equal(readConfig({ web: false }, { DROPSYNC_WEB: 'true' }).server.web, false);
   assert.equal(readConfig({}, { DROPSYNC_RECONCILE: 'false' }).engine.reconcile, false);
-  assert.equal(readConfig({}, { DROPSYNC_SECRET_KEY: ' k ' }).storage.secretKey, 'k');
+  assert.equal(readConfig({}, { DROPSYNC_SECRET_KEY: ' k ' }).secrets.secretKey, 'k');
+  const shop = readConfig({ shopifyClientId: 'app' }, { DROPSYNC_SHOPIFY_SHOP_URLS: 'a.myshopify.com=http://127.0.0.1:1/', DROPSYNC_SHOPIFY_ALLOW_HTTP_WEBHOOKS: '1' });
+  assert.deepEqual(shop.shopify, { clientId: 'app', shopUrls: { 'a.myshopify.com': 'http://127.0.0.1:1' }, allowHttpWebhooks: true });
 });
 
 test('a bad value names the flag or the variable it came from', () => {

@@ -19,6 +19,8 @@ import { createSealer } from '../../src/security/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
 import { readConfig } from '../../src/config.ts';
 import { createCommands } from '../../src/app/index.ts';
+import { createCredentialPort } from '../../src/store/credential-port.ts';
+import type { ShopifyAppConfig } from '../../src/connectors/shopify/app.ts';
 
 export const DEADLINE_MS = 20_000;
 
@@ -57,6 +59,11 @@ export interface Dropsync {
 export interface StartOptions {
   /** Run on this PostgreSQL server, in a fresh schema dropped at close. Default: PGlite in memory. */
   databaseUrl?: string;
+  /**
+   * dropsync's Shopify app, as `--shopify-*` and DROPSYNC_PUBLIC_URL would configure it. Read when it is used, so
+   * a test may fill it in once it knows dropsync's own URL. Default: not configured.
+   */
+  shopifyApp?: ShopifyAppConfig;
 }
 
 /**
@@ -64,14 +71,18 @@ export interface StartOptions {
  * and a fresh credentials key: same engine options, same sealer, same HTTP app.
  */
 async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
-  registerPlatformConnectors();
+  registerPlatformConnectors(opts.shopifyApp);
   const schema = opts.databaseUrl ? `e2e_${randomBytes(6).toString('hex')}` : undefined;
   const db = await openDatabase(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, schema: schema!, poolSize: 4 } : {});
   const sealer = createSealer(randomBytes(32));
   const clock = systemClock;
-  const engine = createEngine({ db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}) });
+  const engine = createEngine({
+    db, clock, decryptCredentials: (sealed) => (sealed ? sealer.open(sealed) : {}),
+    connectorDeps: { credentials: createCredentialPort(db, sealer, clock) },
+  });
   const rt: Runtime = {
-    config: readConfig({}, {}), db, engine, sealer, clock, commands: createCommands({ db, engine, clock, sealer }),
+    config: readConfig({}, {}), db, engine, sealer, clock,
+    commands: createCommands({ db, engine, clock, sealer, ...(opts.shopifyApp ? { shopifyApp: opts.shopifyApp } : {}) }),
     mode: opts.databaseUrl ? 'server' : 'embedded',
     location: opts.databaseUrl ? `schema ${schema}` : 'memory',
     secretKeySource: 'env',
@@ -169,6 +180,7 @@ export async function addShopifyStore(ds: Dropsync, name: string, skus: string[]
     shopDomain: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.myshopify.com`,
     catalog: skus.map((sku) => ({ sku, available: 0 })),
     timeScale: 0.001, // Shopify's retry schedule in milliseconds
+    allowHttpCallbacks: true, // dropsync listens on http://127.0.0.1 here; Shopify itself delivers to https only
     ...emuOpts,
   });
   try {
@@ -179,7 +191,7 @@ export async function addShopifyStore(ds: Dropsync, name: string, skus: string[]
       credentials: { accessToken: emu.accessToken, webhookSecret: emu.clientSecret },
     });
     const found = await connectShopifyStore(
-      { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, locationId: emu.locationId, webhookCallbackUrl: `${ds.url}/webhooks/shopify/${store.id}` },
+      { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, locationId: emu.locationId, webhookCallbackUrl: `${ds.url}/webhooks/shopify/${store.id}`, allowHttpWebhooks: true },
       skus,
     );
     if (found.problems.length) throw new Error(`Shopify discovery problems: ${JSON.stringify(found.problems)}`);

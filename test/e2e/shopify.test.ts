@@ -153,4 +153,27 @@ describe('e2e: Shopify stores through the server', () => {
     await waitShown(shops, 'CAP-LOSS', 140);
     for (const s of shops) s.emu.control.setKnobs({ loss: 0 });
   });
+
+  it('an order whose customer the app may not see (redacted) is cancelled with no apology code, and the conflict says why', async () => {
+    await ds.api('POST', '/v1/skus', { sku: 'MUG-PII', name: 'MUG-PII' });
+    const redacted = await addShopifyStore(ds, 'Redacted Shop', ['MUG-PII'], { seed: 31, redactCustomers: true });
+    shops.push(redacted);
+    await setStock(ds, 'MUG-PII', 1);
+    await waitShown([redacted], 'MUG-PII', 1);
+    // The shopper takes 2 of the 1 shown (an oversell Shopify let through): one unit is short.
+    const placed = redacted.emu.control.placeOrder({ lines: [{ sku: 'MUG-PII', quantity: 2 }], email: 'hidden@example.com', force: true });
+    await waitFor('the conflicting order to be cancelled', () => (redacted.emu.control.cancellations().length === 1 ? true : 'not yet'));
+    await waitFor('the conflict to be resolved', async () => {
+      const all = (await ds.api('GET', '/v1/conflicts')).items ?? (await ds.api('GET', '/v1/conflicts'));
+      const c = all.find((x: { storeId: string }) => x.storeId === redacted.storeId);
+      return c && c.status === 'done' ? true : JSON.stringify(c ?? null);
+    });
+    const all = (await ds.api('GET', '/v1/conflicts')).items ?? (await ds.api('GET', '/v1/conflicts'));
+    const c = all.find((x: { storeId: string }) => x.storeId === redacted.storeId);
+    assert.equal(c.code ?? null, null, 'no code');
+    assert.match(c.detail, /no apology code/);
+    assert.equal(redacted.emu.control.discounts().length, 0, 'no discount was created on the store');
+    const recorded = (await orders(ds, redacted.storeId)).find((o) => o.platformOrderId === placed.admin_graphql_api_id);
+    assert.equal(recorded.email, null, 'the webhook carried no email either');
+  });
 });

@@ -11,6 +11,7 @@ import {
   shopifyWebhookDedupeKeys,
   verifyShopifyWebhook,
   type ShopifyWebhookEvent,
+  SHOPIFY_SUBSCRIBED_TOPICS,
 } from '../../src/connectors/shopify/index.ts';
 import { startShopifyEmulator } from '../../src/emulators/shopify/index.ts';
 
@@ -40,16 +41,23 @@ test('discovery maps exact SKUs and reports missing, duplicate and case/space lo
   assert.equal(searches.length, 3, '125 SKUs in searches of 50');
 });
 
-test('connect subscribes to the three topics, and a reconnect is fine', async () => {
+test('connect subscribes every topic with an https uri, a reconnect is fine, and an http address is refused first', async () => {
   const emu = await startShopifyEmulator({ skus: 3 });
   closers.push(() => emu.close());
-  const opts = { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, webhookCallbackUrl: 'http://127.0.0.1:9/webhooks/shopify/s1' };
+  const opts = { shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, webhookCallbackUrl: 'https://dropsync.example/webhooks/shopify/s1' };
   const res = await connectShopifyStore(opts, ['SKU-00001']);
-  assert.deepEqual(res.webhooks.map((w) => [w.topic, w.ok]), [['orders/create', true], ['orders/cancelled', true], ['inventory_levels/update', true]]);
-  assert.deepEqual(emu.control.subscriptions().map((s) => s.topic), ['orders/create', 'orders/cancelled', 'inventory_levels/update']);
+  assert.deepEqual(res.webhooks.map((w) => [w.topic, w.ok]), SHOPIFY_SUBSCRIBED_TOPICS.map((t) => [t, true]));
+  assert.deepEqual(emu.control.subscriptions().map((s) => s.topic), [...SHOPIFY_SUBSCRIBED_TOPICS]);
   const again = await connectShopifyStore(opts, ['SKU-00001']);
   assert.ok(again.webhooks.every((w) => w.ok));
-  assert.equal(emu.control.subscriptions().length, 3);
+  assert.equal(emu.control.subscriptions().length, SHOPIFY_SUBSCRIBED_TOPICS.length);
+
+  emu.control.clearRequests();
+  await assert.rejects(
+    connectShopifyStore({ ...opts, webhookCallbackUrl: 'http://127.0.0.1:9/webhooks/shopify/s2' }, ['SKU-00001']),
+    (err: Error & { field?: string }) => /https/.test(err.message) && /DROPSYNC_PUBLIC_URL/.test(err.message) && err.field === 'webhookCallbackUrl',
+  );
+  assert.equal(emu.control.requests().length, 0, 'refused before anything is sent to Shopify');
 });
 
 test('verifyShopifyWebhook: raw-body HMAC, false on mismatch or missing header', () => {
@@ -66,6 +74,7 @@ test('verifyShopifyWebhook: raw-body HMAC, false on mismatch or missing header',
 test('parseShopifyWebhook rejects junk naming the field', () => {
   assert.throws(() => parseShopifyWebhook('orders/create', { id: 1, created_at: 'x', line_items: [{ quantity: 'two' }] }), /line_items\[0\]\.quantity/);
   assert.throws(() => parseShopifyWebhook('products/update', {}), /topic/);
+  assert.throws(() => parseShopifyWebhook('customers/redact', { customer: { id: 1 } }), /shop_domain/);
   assert.throws(() => parseShopifyWebhook('inventory_levels/update', { inventory_item_id: 5 }), /available/);
 });
 
@@ -94,15 +103,16 @@ test('a tiny receiver verifies, dedupes by webhook id and parses what the emulat
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   closers.push(() => new Promise((r) => server.close(() => r())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/shopify/s1`;
-  const emu = await startShopifyEmulator({ catalog: [{ sku: 'W', available: 5 }], webhookDuplication: 1, timeScale: 0.00001 });
+  const emu = await startShopifyEmulator({ catalog: [{ sku: 'W', available: 5 }], webhookDuplication: 1, timeScale: 0.00001, allowHttpCallbacks: true });
   closers.push(() => emu.close());
   secret = emu.clientSecret;
-  await connectShopifyStore({ shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, webhookCallbackUrl: url }, ['W']);
+  await connectShopifyStore({ shopDomain: emu.shopDomain, baseUrl: emu.url, accessToken: emu.accessToken, webhookCallbackUrl: url, allowHttpWebhooks: true }, ['W']);
   const order = emu.control.placeOrder({ lines: [{ sku: 'W', quantity: 2 }], email: 'w@example.com' }) as any;
   emu.control.cancelOrder(order.id, { restock: true });
   await emu.control.webhooksIdle();
   assert.equal(rejected, 0);
-  assert.deepEqual(events.map((e) => e.kind).sort(), ['level', 'level', 'order', 'order_cancelled']);
+  // orders/cancelled and orders/updated (the cancellation changed the order) both say cancelled.
+  assert.deepEqual(events.map((e) => e.kind).sort(), ['level', 'level', 'order', 'order_cancelled', 'order_cancelled']);
   const created = events.find((e) => e.kind === 'order');
   assert.ok(created && created.kind === 'order');
   assert.equal(created.order.platformOrderId, order.admin_graphql_api_id);

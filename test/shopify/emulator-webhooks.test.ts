@@ -1,5 +1,6 @@
 /** Webhook delivery from the emulator: Shopify's headers, HMAC checked by our own verifier, retries on a
- * time scale, loss and duplication knobs. */
+ * time scale (same event id on every retry, the subscription removed after the last one fails), https-only
+ * subscriptions, loss and duplication knobs. */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,10 +37,11 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; got: Re
 }
 
 async function emulator(opts: Parameters<typeof startShopifyEmulator>[0], topics: string[], url: string): Promise<ShopifyEmulator> {
-  const emu = await startShopifyEmulator({ skus: 5, catalog: [{ sku: 'A', available: 1_000 }], ...opts });
+  // The receivers here listen on http://127.0.0.1, which Shopify would refuse: the knob allows it.
+  const emu = await startShopifyEmulator({ skus: 5, catalog: [{ sku: 'A', available: 1_000 }], allowHttpCallbacks: true, ...opts });
   closers.push(() => emu.close());
   for (const topic of topics) {
-    const r = await gql(emu, WEBHOOK_CREATE, { topic, callbackUrl: url });
+    const r = await gql(emu, WEBHOOK_CREATE, { topic, uri: url });
     assert.deepEqual(r.data.webhookSubscriptionCreate.userErrors, []);
   }
   return emu;
@@ -75,7 +77,9 @@ test('failed deliveries are retried with the same ids, on the scaled schedule, a
   await emu.control.webhooksIdle();
   assert.equal(rx.got.length, 3);
   assert.equal(new Set(rx.got.map((g) => g.headers['x-shopify-webhook-id'])).size, 1, 'retries replay the same webhook id');
+  assert.equal(new Set(rx.got.map((g) => g.headers['x-shopify-event-id'])).size, 1, 'and the same event id');
   assert.deepEqual(emu.control.deliveries().map((d) => d.status), [500, 503, 200]);
+  assert.equal(emu.control.subscriptions().length, 1, 'a delivery that finally succeeded keeps its subscription');
 
   const always = await receiver(Array(20).fill(500));
   const emu2 = await emulator({ timeScale: 0.00001 }, ['ORDERS_CREATE'], always.url);
@@ -83,6 +87,23 @@ test('failed deliveries are retried with the same ids, on the scaled schedule, a
   await emu2.control.webhooksIdle();
   assert.equal(always.got.length, 1 + RETRY_DELAYS_MS.length);
   assert.equal(RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), 4 * 3600_000, 'the 8 retries span 4 hours at time scale 1');
+  assert.equal(emu2.control.subscriptions().length, 0, 'Shopify removes a subscription whose delivery failed through every retry');
+  assert.equal(emu2.control.deliveries().at(-1)!.subscriptionRemoved, true);
+});
+
+test('subscriptions are https only; http:// is refused unless the local-receiver knob allows it', async () => {
+  const emu = await startShopifyEmulator({ skus: 1 });
+  closers.push(() => emu.close());
+  const http = await gql(emu, WEBHOOK_CREATE, { topic: 'ORDERS_CREATE', uri: 'http://127.0.0.1:9/hook' });
+  assert.equal(http.data.webhookSubscriptionCreate.webhookSubscription, null);
+  assert.match(http.data.webhookSubscriptionCreate.userErrors[0].message, /http:\/\/ is not supported/);
+  const https = await gql(emu, WEBHOOK_CREATE, { topic: 'ORDERS_CREATE', uri: 'https://dropsync.example/webhooks/shopify/s1' });
+  assert.deepEqual(https.data.webhookSubscriptionCreate.userErrors, []);
+  assert.equal(https.data.webhookSubscriptionCreate.webhookSubscription.uri, 'https://dropsync.example/webhooks/shopify/s1');
+  const listed = await gql(emu, `query($u: String!) { webhookSubscriptions(first: 10, uri: $u) { nodes { topic uri } } }`, { u: 'https://dropsync.example/webhooks/shopify/s1' });
+  assert.deepEqual(listed.data.webhookSubscriptions.nodes, [{ topic: 'ORDERS_CREATE', uri: 'https://dropsync.example/webhooks/shopify/s1' }]);
+  emu.control.setKnobs({ allowHttpCallbacks: true });
+  assert.deepEqual((await gql(emu, WEBHOOK_CREATE, { topic: 'ORDERS_CREATE', uri: 'http://127.0.0.1:9/hook' })).data.webhookSubscriptionCreate.userErrors, []);
 });
 
 test('the loss knob drops a seeded fraction of deliveries, the same one for the same seed', async () => {

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { invalid } from '../../domain/errors.ts';
 import { loadCatalogFile, startShopifyEmulator, DEFAULT_API_VERSION, type ShopifyPlan } from '../../emulators/shopify/index.ts';
 import { emulateCommand, emulatorFlags, parseEmulatorFlags, runEmulator, type CommonEmulatorFlags } from './emulate.ts';
-import { numberFlag, rateFlag } from '../parse.ts';
+import { durationFlag, numberFlag, rateFlag } from '../parse.ts';
 
 interface Flags extends CommonEmulatorFlags {
   plan: string;
@@ -16,6 +16,13 @@ interface Flags extends CommonEmulatorFlags {
   shopDomain?: string;
   accessToken?: string;
   clientSecret?: string;
+  clientId?: string;
+  staticToken: boolean;
+  allowHttpCallbacks?: boolean;
+  tokenLifetime: string;
+  bulkDuration: string;
+  redactCustomers?: boolean;
+  complianceUrl?: string;
 }
 
 const PLANS: ShopifyPlan[] = ['standard', 'advanced', 'plus', 'enterprise'];
@@ -37,7 +44,14 @@ export function register(program: Command): void {
     .option('--catalog <file>', 'seed the catalogue from a CSV (sku,available[,title]) or JSON file instead')
     .option('--shop-domain <domain>', 'shop domain', 'dropsync-emulator.myshopify.com')
     .option('--access-token <token>', 'Admin API access token (random when omitted)')
-    .option('--client-secret <secret>', 'app client secret that signs webhooks (random when omitted)'))
+    .option('--client-secret <secret>', 'app client secret that signs webhooks and OAuth redirects (random when omitted)')
+    .option('--client-id <id>', "the app's client id for OAuth (random when omitted)")
+    .option('--no-static-token', 'no static (legacy custom app) token: apps must install through OAuth')
+    .option('--allow-http-callbacks', 'accept http:// webhook addresses (Shopify refuses them; for a local dropsync)')
+    .option('--token-lifetime <duration>', 'lifetime of expiring access tokens', '3600s')
+    .option('--bulk-duration <duration>', 'how long a bulk operation takes to complete', '1s')
+    .option('--redact-customers', 'answer as for an app without protected customer data access (no email, no customer)')
+    .option('--compliance-url <url>', "the app's compliance webhook address (for /_control/compliance)"))
     .action(async (f: Flags) => {
       const common = parseEmulatorFlags(f);
       const plan = f.plan;
@@ -56,6 +70,13 @@ export function register(program: Command): void {
         ...(f.shopDomain ? { shopDomain: f.shopDomain } : {}),
         ...(f.accessToken ? { accessToken: f.accessToken } : {}),
         ...(f.clientSecret ? { clientSecret: f.clientSecret } : {}),
+        ...(f.clientId ? { clientId: f.clientId } : {}),
+        ...(f.staticToken === false ? { accessToken: null } : {}),
+        allowHttpCallbacks: f.allowHttpCallbacks === true,
+        tokenLifetimeSeconds: durationFlag(f.tokenLifetime, '--token-lifetime'),
+        bulkDurationMs: durationFlag(f.bulkDuration, '--bulk-duration') * 1000,
+        redactCustomers: f.redactCustomers === true,
+        ...(f.complianceUrl ? { complianceWebhookUrl: f.complianceUrl } : {}),
       });
       const info = {
         platform: 'shopify',
@@ -65,6 +86,9 @@ export function register(program: Command): void {
         shopDomain: emu.shopDomain,
         accessToken: emu.accessToken,
         webhookSecret: emu.clientSecret,
+        clientId: emu.clientId,
+        clientSecret: emu.clientSecret,
+        authorizeUrl: `${emu.url}/admin/oauth/authorize`,
         locationId: emu.locationId,
         plan,
       };
@@ -73,8 +97,10 @@ export function register(program: Command): void {
         `  GraphQL Admin API: ${info.graphqlUrl}`,
         `  control API:       ${info.controlUrl} (levels, orders, discounts, cancellations, requests, deliveries, knobs)`,
         `  shop domain:       ${emu.shopDomain}`,
-        `  access token:      ${emu.accessToken}`,
-        `  webhook secret:    ${emu.clientSecret}`,
+        `  access token:      ${emu.accessToken || '(none: install through OAuth)'}`,
+        `  client id:         ${emu.clientId}`,
+        `  client secret:     ${emu.clientSecret} (signs webhooks and OAuth redirects)`,
+        `  OAuth:             ${emu.url}/admin/oauth/authorize, ${emu.url}/admin/oauth/access_token`,
         `  location:          ${emu.locationId}`,
         `  plan:              ${plan}`,
       ]);

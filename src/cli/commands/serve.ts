@@ -13,7 +13,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('serve')
     .description('Run the API, dashboard and sync engine (PGlite in --data, or a PostgreSQL server at --database-url)');
-  addSettings(cmd, ['server', 'storage', 'engine', 'secret'])
+  addSettings(cmd, ['server', 'storage', 'engine', 'shopify', 'secret'])
     .action(async () => {
       const config = configOf(cmd);
       const { server } = config;

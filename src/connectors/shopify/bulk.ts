@@ -1,6 +1,8 @@
 /**
- * Reading every `available` level with one bulk query operation instead of paging: start it, poll
- * `currentBulkOperation` (each poll through the throttle model), download the JSONL and parse it.
+ * Reading every `available` level with one bulk query operation instead of paging: start it, poll it by its own
+ * id with `node(id:)` (each poll through the throttle model), download the JSONL and parse it. Since 2026-01 up to
+ * five bulk operations may run per app and shop, so other operations (ours on other readers, or the app's others)
+ * never get in the way; a start refused with LIMIT_REACHED or OPERATION_IN_PROGRESS is retried after a pause.
  * Any failure comes back as a `BulkFailure` so the caller can fall back to paging.
  */
 import type { LevelReading } from '../types.ts';
@@ -14,6 +16,8 @@ export interface BulkOptions {
   pollIntervalMs?: number;
   /** Give up (and page instead) after this many polls. */
   maxPolls?: number;
+  /** Starts retried while five operations already run (LIMIT_REACHED), default 5. */
+  maxStartAttempts?: number;
 }
 
 type RunData = {
@@ -23,25 +27,34 @@ type RunData = {
   } | null;
 };
 type PollData = {
-  currentBulkOperation: { id: string; status: string; errorCode: string | null; objectCount: string; url: string | null } | null;
+  node: { id?: string; status?: string; errorCode?: string | null; objectCount?: string; url?: string | null } | null;
 };
 
-export async function readAllLevelsBulk(client: ShopifyClient, locationId: string, opts: BulkOptions = {}): Promise<LevelReading[]> {
-  const run = await client.call<RunData>(BULK_RUN, { query: bulkLevelsQuery(locationId) }, BULK_RUN_COST, 'wait');
-  if (run.kind === 'throttled') throw new BulkFailure('throttled starting the bulk query');
-  const payload = run.data.bulkOperationRunQuery;
-  const started = payload?.bulkOperation;
-  if (!started) {
+async function start(client: ShopifyClient, query: string, opts: BulkOptions): Promise<{ id: string; status: string }> {
+  const attempts = opts.maxStartAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const run = await client.call<RunData>(BULK_RUN, { query }, BULK_RUN_COST, 'wait');
+    if (run.kind === 'throttled') throw new BulkFailure('throttled starting the bulk query');
+    const payload = run.data.bulkOperationRunQuery;
+    if (payload?.bulkOperation) return payload.bulkOperation;
+    const busy = payload?.userErrors.some((e) => e.code === 'LIMIT_REACHED' || e.code === 'OPERATION_IN_PROGRESS');
+    if (busy && attempt < attempts) {
+      await client.pause(opts.pollIntervalMs ?? 2_000);
+      continue;
+    }
     throw new BulkFailure(`bulk query refused: ${payload?.userErrors.map((e) => `${e.code ?? ''} ${e.message}`).join('; ') || run.errors.map((e) => e.message).join('; ')}`);
   }
+}
+
+export async function readAllLevelsBulk(client: ShopifyClient, locationId: string, opts: BulkOptions = {}): Promise<LevelReading[]> {
+  const started = await start(client, bulkLevelsQuery(locationId), opts);
   const interval = opts.pollIntervalMs ?? 2_000;
   for (let poll = 0; poll < (opts.maxPolls ?? 300); poll++) {
     if (poll > 0) await client.pause(interval);
-    const res = await client.call<PollData>(BULK_POLL, {}, BULK_POLL_COST, 'wait');
+    const res = await client.call<PollData>(BULK_POLL, { id: started.id }, BULK_POLL_COST, 'wait');
     if (res.kind === 'throttled') throw new BulkFailure('throttled polling the bulk query');
-    const op = res.data.currentBulkOperation;
-    // Another app-level bulk query replaced ours: ours is gone from view, so page instead.
-    if (!op || op.id !== started.id) throw new BulkFailure('the bulk query is no longer the current one');
+    const op = res.data.node;
+    if (!op || op.id !== started.id || !op.status) throw new BulkFailure(`bulk operation ${started.id} not found`);
     if (op.status === 'RUNNING' || op.status === 'CREATED') continue;
     if (op.status !== 'COMPLETED') throw new BulkFailure(`bulk query ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ''}`);
     // A completed query with no objects has no file.

@@ -73,8 +73,18 @@ export class ShopifyClient {
   private async post<T>(query: string, variables: Record<string, unknown>): Promise<CallResult<T>> {
     let res: Response;
     try {
-      res = await this.send(query, variables);
+      const tokens = this.opts.tokens;
+      const token = tokens ? await tokens.token() : this.opts.accessToken;
+      res = await this.send(query, variables, token);
+      // An expiring token that Shopify no longer takes (expired early, or rotated by another process): once more
+      // with the refreshed one. Safe to resend: see send().
+      if (res.status === 401 && tokens) {
+        await res.arrayBuffer().catch(() => undefined);
+        const next = await tokens.onUnauthorized(token);
+        res = next ? await this.send(query, variables, next) : new Response(null, { status: 401 });
+      }
     } catch (err) {
+      if (err instanceof DropsyncError) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new DropsyncError('upstream', `Shopify unreachable: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
     }
@@ -86,14 +96,14 @@ export class ShopifyClient {
    * Safe for every document we send: pushes carry an idempotency key, and a repeated cancel, discount or
    * subscription is recognised ("already cancelled", TAKEN, "already been taken").
    */
-  private async send(query: string, variables: Record<string, unknown>): Promise<Response> {
+  private async send(query: string, variables: Record<string, unknown>, token: string): Promise<Response> {
     const once = () =>
       this.fetchFn(this.endpoint, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
           Accept: 'application/json',
-          'X-Shopify-Access-Token': this.opts.accessToken,
+          'X-Shopify-Access-Token': token,
         },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),

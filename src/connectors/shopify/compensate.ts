@@ -1,8 +1,11 @@
 /**
  * Compensation for an order that lost the race for the last units (action `cancel`): orderCancel with reason
- * INVENTORY, restock, refund and the customer notified, then a single-use apology discount code for that
- * customer. The code is derived from the conflict id, so a retried compensation finds its code taken and
- * reports it instead of making a second one; an order already cancelled counts as cancelled.
+ * INVENTORY, restock, a refund to the original payment methods and the customer notified, then a single-use
+ * apology discount code that only that customer can use (discount `context: {customers: {add: [id]}}`). The code
+ * is derived from the conflict id, so a retried compensation finds its code taken and reports it instead of making
+ * a second one; an order already cancelled counts as cancelled.
+ * An order with no customer (a guest checkout, or customer data redacted for an app without protected customer
+ * data access) gets no code: a code open to every buyer would be a code anyone can use. The detail says so.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/types.ts';
@@ -50,7 +53,7 @@ export async function compensate(client: ShopifyClient, clock: Clock, conflict: 
         orderId,
         reason: 'INVENTORY',
         restock: true,
-        refund: true,
+        refundMethod: { originalPaymentMethodsRefund: true },
         notifyCustomer: true,
         staffNote: `dropsync conflict ${conflict.conflictId}: ${short}. ${conflict.apologyNote}`.slice(0, 255),
       },
@@ -73,6 +76,12 @@ export async function compensate(client: ShopifyClient, clock: Clock, conflict: 
 
   const code = apologyCode(conflict.conflictId);
   const customerId = order.customer?.id;
+  if (!customerId) {
+    notes.push(
+      `no apology code made: the order has no customer${order.email ? '' : ' and no email'} (a guest checkout, or customer data this app may not read); a code open to all buyers would be usable by anyone`,
+    );
+    return { cancelled, detail: notes.join('; ') };
+  }
   const res = await client.call<{ discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: UserErrors } | null }>(
     DISCOUNT_CREATE,
     {
@@ -82,7 +91,7 @@ export async function compensate(client: ShopifyClient, clock: Clock, conflict: 
         startsAt: new Date(clock.now()).toISOString(),
         usageLimit: 1,
         appliesOncePerCustomer: true,
-        customerSelection: customerId ? { customers: { add: [customerId] } } : { all: true },
+        context: { customers: { add: [customerId] } },
         customerGets: {
           value: { discountAmount: { amount: conflict.discountValue.toFixed(2), appliesOnEachItem: false } },
           items: { all: true },
@@ -95,7 +104,7 @@ export async function compensate(client: ShopifyClient, clock: Clock, conflict: 
   if (res.kind === 'throttled') return { cancelled, detail: `${notes.join('; ')}; discount not created (throttled)` };
   const errors = res.data.discountCodeBasicCreate?.userErrors ?? [];
   if (errors.length === 0 || errors.every((e) => e.code === 'TAKEN')) {
-    notes.push(`single-use discount ${code} (${conflict.discountValue.toFixed(2)}) for ${customerId ?? order.email ?? 'the customer'}${errors.length ? ', created earlier' : ''}`);
+    notes.push(`single-use discount ${code} (${conflict.discountValue.toFixed(2)}) for ${customerId}${errors.length ? ', created earlier' : ''}`);
     return { cancelled, code, detail: notes.join('; ') };
   }
   notes.push(`discount failed: ${errors.map((e) => e.message).join('; ')}`);

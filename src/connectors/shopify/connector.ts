@@ -9,6 +9,9 @@ import { AllLevelsReader, readLevelsById } from './levels.ts';
 import { fetchOrders } from './orders.ts';
 import { KeyBook, MAX_BATCH, pushQuantities } from './push.ts';
 import { DEFAULT_SHOPIFY_API_VERSION, type ShopifyConfig } from './types.ts';
+import { shopBaseUrl, shopifyAppFromEnv, type ShopifyAppConfig } from './app.ts';
+import { TokenKeeper } from './tokens.ts';
+import { ensureSubscriptions } from './subscriptions.ts';
 
 export interface ShopifyConnectorDeps extends ConnectorDeps {
   /** How reads wait for the cost bucket; default real timers. */
@@ -17,6 +20,10 @@ export interface ShopifyConnectorDeps extends ConnectorDeps {
   bulk?: BulkOptions;
   /** Told why a bulk read failed before paging took over (for logs). */
   onBulkFailure?: (reason: string) => void;
+  /** The app's credentials for token refresh; default from the environment (DROPSYNC_SHOPIFY_CLIENT_ID/SECRET). */
+  shopifyApp?: ShopifyAppConfig;
+  /** Refresh an expiring token this long before it expires (default 5 minutes). */
+  refreshMarginMs?: number;
 }
 
 /**
@@ -41,6 +48,8 @@ export function parseShopifyConfig(config: Record<string, unknown>): ShopifyConf
   const baseUrl = str('baseUrl', false);
   if (baseUrl !== undefined && !/^https?:\/\//.test(baseUrl)) throw invalid('config.baseUrl', 'must be an http(s) URL');
   const apiVersion = str('apiVersion', false);
+  const webhookUri = str('webhookUri', false);
+  const allowHttpWebhooks = config.allowHttpWebhooks === true;
   const bulkThreshold = config.bulkThreshold;
   if (bulkThreshold !== undefined && bulkThreshold !== null && (!Number.isInteger(bulkThreshold) || (bulkThreshold as number) < 1)) {
     throw invalid('config.bulkThreshold', 'must be a positive integer');
@@ -50,6 +59,8 @@ export function parseShopifyConfig(config: Record<string, unknown>): ShopifyConf
     locationId,
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiVersion ? { apiVersion } : {}),
+    ...(webhookUri ? { webhookUri } : {}),
+    ...(allowHttpWebhooks ? { allowHttpWebhooks } : {}),
     ...(typeof bulkThreshold === 'number' ? { bulkThreshold } : {}),
   };
 }
@@ -58,9 +69,23 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
   const config = parseShopifyConfig(store.config);
   const accessToken = store.credentials.accessToken;
   if (!accessToken) throw invalid('credentials.accessToken', 'required');
+  // The composition root passes the app as configured (src/config.ts); without it, no app: tokens are not refreshed.
+  const app = deps.shopifyApp ?? shopifyAppFromEnv({});
+  // Expiring offline tokens (an OAuth install) are refreshed; a pasted legacy token is used as it is.
+  const tokens = new TokenKeeper(store.credentials, {
+    storeId: store.storeId,
+    baseUrl: config.baseUrl ?? shopBaseUrl(app, config.shopDomain),
+    app,
+    clock: deps.clock,
+    sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms).unref?.())),
+    ...(deps.credentials ? { port: deps.credentials } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.refreshMarginMs !== undefined ? { marginMs: deps.refreshMarginMs } : {}),
+  });
   const client = new ShopifyClient({
     shopDomain: config.shopDomain,
     accessToken,
+    tokens,
     apiVersion: config.apiVersion ?? DEFAULT_SHOPIFY_API_VERSION,
     clock: deps.clock,
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
@@ -87,6 +112,11 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
     fetchOrders: (cursor) => fetchOrders(client, cursor),
     compensate: (conflict) => compensate(client, deps.clock, conflict),
     rateLimit: () => ({ waitMs: client.throttle.waitMs(SET_QUANTITIES_COST) }),
+    async maintain() {
+      if (!config.webhookUri) return;
+      const state = await ensureSubscriptions(client, config.webhookUri, { allowHttp: config.allowHttpWebhooks === true || app.allowHttpWebhooks });
+      await deps.credentials?.webhookState?.(store.storeId, state);
+    },
     close: async () => {},
   };
 }

@@ -8,9 +8,9 @@
 import { systemClock } from '../../clock.ts';
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import { ShopifyClient, type CallResult } from './client.ts';
-import { DISCOVER_ITEMS, discoverCost, LOCATIONS, LOCATIONS_COST, WEBHOOK_CREATE, WEBHOOK_CREATE_COST } from './documents.ts';
+import { DISCOVER_ITEMS, discoverCost, LOCATIONS, LOCATIONS_COST } from './documents.ts';
+import { checkCallbackUri, ensureSubscriptions } from './subscriptions.ts';
 import type { ConnectOptions, ConnectResult, DiscoveryProblem, Listing } from './types.ts';
-import { SHOPIFY_WEBHOOK_TOPICS } from './webhooks.ts';
 
 const SKUS_PER_SEARCH = 50;
 /** Room for duplicates and near matches in one page; more are paged. */
@@ -30,15 +30,18 @@ const quote = (s: string) => `"${s.trim().replace(/\\/g, '\\\\').replace(/"/g, '
 export async function connectShopifyStore(opts: ConnectOptions, skus: string[]): Promise<ConnectResult> {
   if (!opts.shopDomain) throw invalid('shopDomain', 'required');
   if (!opts.accessToken) throw invalid('accessToken', 'required');
+  // An address Shopify would refuse is refused before anything is read or made.
+  if (opts.webhookCallbackUrl) checkCallbackUri(opts.webhookCallbackUrl, opts.allowHttpWebhooks);
   const client = new ShopifyClient({ ...opts, clock: opts.clock ?? systemClock });
   const locationId = opts.locationId ?? (await firstLocation(client));
   const wanted = [...new Set(skus)];
   const found = await searchSkus(client, wanted, locationId);
   const { listings, problems } = matchSkus(wanted, found, locationId);
-  const webhooks: ConnectResult['webhooks'] = [];
-  if (opts.webhookCallbackUrl) {
-    for (const topic of SHOPIFY_WEBHOOK_TOPICS) webhooks.push(await subscribe(client, topic, opts.webhookCallbackUrl));
-  }
+  const webhooks: ConnectResult['webhooks'] = opts.webhookCallbackUrl
+    ? (await ensureSubscriptions(client, opts.webhookCallbackUrl, { allowHttp: opts.allowHttpWebhooks ?? false })).map((s) => ({
+      topic: s.topic, ok: s.status !== 'failed', ...(s.id ? { id: s.id } : {}), ...(s.error ? { error: s.error } : {}),
+    }))
+    : [];
   return { locationId, listings, problems, webhooks };
 }
 
@@ -105,21 +108,4 @@ export function matchSkus(skus: string[], found: FoundItem[], locationId: string
     listings.push({ sku, externalId: item.id, externalLocationId: locationId, available });
   }
   return { listings, problems };
-}
-
-async function subscribe(client: ShopifyClient, topic: string, callbackUrl: string): Promise<ConnectResult['webhooks'][number]> {
-  const enumTopic = topic.toUpperCase().replace('/', '_');
-  const res = await client.call<{ webhookSubscriptionCreate: { webhookSubscription: { id: string } | null; userErrors: { message: string }[] } | null }>(
-    WEBHOOK_CREATE,
-    { topic: enumTopic, callbackUrl },
-    WEBHOOK_CREATE_COST,
-    'wait',
-  );
-  if (res.kind === 'throttled') return { topic, ok: false, error: 'throttled' };
-  const payload = res.data.webhookSubscriptionCreate;
-  if (payload?.webhookSubscription) return { topic, ok: true, id: payload.webhookSubscription.id };
-  const message = payload?.userErrors.map((e) => e.message).join('; ') ?? 'no payload';
-  // Already subscribed (a reconnect) is what we want.
-  if (/already been taken/i.test(message)) return { topic, ok: true };
-  return { topic, ok: false, error: message };
 }

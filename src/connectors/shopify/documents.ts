@@ -2,8 +2,8 @@
  * Every GraphQL document the Shopify connector sends, with its requested cost under Shopify's calculated-cost
  * rules (objects 1, connections 2 + first x node, mutations 10 + payload; see src/emulators/shopify/cost.ts).
  * The connector predicts costs from these formulas so it never sends what the bucket cannot afford;
- * test/shopify/documents.test.ts validates every document against the real schema and checks each formula
- * against the emulator's cost calculator.
+ * test/shopify/documents.test.ts validates every document against Shopify's real 2026-10 and 2026-07 schemas with
+ * no deprecated field or argument, and checks each formula against the emulator's cost calculator.
  */
 
 export const SET_QUANTITIES = `mutation DropsyncSetQuantities($input: InventorySetQuantitiesInput!, $key: String!) {
@@ -80,8 +80,9 @@ export const ORDER_CUSTOMER = `query DropsyncOrderCustomer($id: ID!) {
 }`;
 export const ORDER_CUSTOMER_COST = 2;
 
-export const ORDER_CANCEL = `mutation DropsyncOrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refund: Boolean!, $notifyCustomer: Boolean, $staffNote: String) {
-  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refund: $refund, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
+/** `refund: Boolean` is deprecated since 2026-07; `refundMethod` ({originalPaymentMethodsRefund: true}) replaces it. */
+export const ORDER_CANCEL = `mutation DropsyncOrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refundMethod: OrderCancelRefundMethodInput, $notifyCustomer: Boolean, $staffNote: String) {
+  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refundMethod: $refundMethod, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
     job { id done }
     orderCancelUserErrors { code field message }
   }
@@ -96,32 +97,47 @@ export const DISCOUNT_CREATE = `mutation DropsyncDiscountCreate($input: Discount
 }`;
 export const DISCOUNT_CREATE_COST = 12;
 
-export const WEBHOOK_CREATE = `mutation DropsyncWebhookCreate($topic: WebhookSubscriptionTopic!, $callbackUrl: URL!) {
-  webhookSubscriptionCreate(topic: $topic, webhookSubscription: { callbackUrl: $callbackUrl, format: JSON }) {
-    webhookSubscription { id topic }
+/** `WebhookSubscriptionInput.callbackUrl` is deprecated since 2026-07; `uri` replaces it. */
+export const WEBHOOK_CREATE = `mutation DropsyncWebhookCreate($topic: WebhookSubscriptionTopic!, $uri: String!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
+    webhookSubscription { id topic uri }
     userErrors { field message }
   }
 }`;
 export const WEBHOOK_CREATE_COST = 12;
 
+/** This app's subscriptions delivering to one URI (a store's webhook route), to find the ones Shopify removed. */
+export const WEBHOOK_LIST_MAX = 50;
+export const WEBHOOK_LIST = `query DropsyncWebhooks($uri: String!) {
+  webhookSubscriptions(first: ${WEBHOOK_LIST_MAX}, uri: $uri) { nodes { id topic uri } }
+}`;
+/** Connection 2 + 50 nodes x 1. */
+export const WEBHOOK_LIST_COST = 2 + WEBHOOK_LIST_MAX;
+
 /**
  * Bulk read of every item's `available` level. The inner query is a string argument, so it is not priced:
- * the run costs 10 (mutation) + bulkOperation 1 + userErrors 1, and each poll 1 (one object).
+ * the run costs 10 (mutation) + bulkOperation 1 + userErrors 1, and each poll 1 (one object). `groupObjects`
+ * (default false) is sent explicitly: each object on its own line, the form the parser reads and, per the schema's
+ * own text, the faster one.
  * Bulk queries take no variables, so the location id is written into the text (a gid: no quoting issues).
  */
 export const bulkLevelsQuery = (locationId: string) =>
   `{ inventoryItems { edges { node { id inventoryLevel(locationId: ${JSON.stringify(locationId)}) { quantities(names: ["available"]) { name quantity } } } } } }`;
 
 export const BULK_RUN = `mutation DropsyncBulkRun($query: String!) {
-  bulkOperationRunQuery(query: $query) {
+  bulkOperationRunQuery(query: $query, groupObjects: false) {
     bulkOperation { id status }
     userErrors { code field message }
   }
 }`;
 export const BULK_RUN_COST = 12;
 
-export const BULK_POLL = `query DropsyncBulkPoll {
-  currentBulkOperation { id status errorCode objectCount url }
+/**
+ * Polls one operation by its own id (`currentBulkOperation` is deprecated since 2026-01: up to five operations run
+ * at once, so "the current one" is not ours).
+ */
+export const BULK_POLL = `query DropsyncBulkPoll($id: ID!) {
+  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }
 }`;
 export const BULK_POLL_COST = 1;
 
@@ -149,7 +165,7 @@ export const ALL_DOCUMENTS: { name: string; query: string; variables: Record<str
   {
     name: 'order cancel',
     query: ORDER_CANCEL,
-    variables: { orderId: 'gid://shopify/Order/1', reason: 'INVENTORY', restock: true, refund: true, notifyCustomer: true, staffNote: 'x' },
+    variables: { orderId: 'gid://shopify/Order/1', reason: 'INVENTORY', restock: true, refundMethod: { originalPaymentMethodsRefund: true }, notifyCustomer: true, staffNote: 'x' },
     cost: ORDER_CANCEL_COST,
   },
   {
@@ -162,13 +178,14 @@ export const ALL_DOCUMENTS: { name: string; query: string; variables: Record<str
         startsAt: '2026-01-01T00:00:00Z',
         usageLimit: 1,
         appliesOncePerCustomer: true,
-        customerSelection: { customers: { add: ['gid://shopify/Customer/1'] } },
+        context: { customers: { add: ['gid://shopify/Customer/1'] } },
         customerGets: { value: { discountAmount: { amount: '20.00', appliesOnEachItem: false } }, items: { all: true } },
       },
     },
     cost: DISCOUNT_CREATE_COST,
   },
   { name: 'bulk run', query: BULK_RUN, variables: { query: bulkLevelsQuery('gid://shopify/Location/1') }, cost: BULK_RUN_COST },
-  { name: 'bulk poll', query: BULK_POLL, variables: {}, cost: BULK_POLL_COST },
-  { name: 'webhook create', query: WEBHOOK_CREATE, variables: { topic: 'ORDERS_CREATE', callbackUrl: 'https://example.com/webhooks/shopify/s1' }, cost: WEBHOOK_CREATE_COST },
+  { name: 'bulk poll', query: BULK_POLL, variables: { id: 'gid://shopify/BulkOperation/1' }, cost: BULK_POLL_COST },
+  { name: 'webhook create', query: WEBHOOK_CREATE, variables: { topic: 'ORDERS_CREATE', uri: 'https://example.com/webhooks/shopify/s1' }, cost: WEBHOOK_CREATE_COST },
+  { name: 'webhook list', query: WEBHOOK_LIST, variables: { uri: 'https://example.com/webhooks/shopify/s1' }, cost: WEBHOOK_LIST_COST },
 ];

@@ -35,10 +35,18 @@ export async function readLevelsById(
   return out;
 }
 
-/** Every item's level, page by page; with `stopAfter`, gives up with 'large' once that many items were read and more remain. */
-export async function readAllLevels(client: ShopifyClient, locationId: string): Promise<LevelReading[]>;
-export async function readAllLevels(client: ShopifyClient, locationId: string, stopAfter: number): Promise<LevelReading[] | 'large'>;
-export async function readAllLevels(client: ShopifyClient, locationId: string, stopAfter = Number.POSITIVE_INFINITY): Promise<LevelReading[] | 'large'> {
+/**
+ * Shopify's cursor pagination stops at 25,000 objects (since 2026-01): past that only a bulk operation reads a
+ * whole connection, so paging never goes beyond it.
+ */
+export const PAGING_LIMIT = 25_000;
+
+/**
+ * Every item's level, page by page; gives up with 'large' once `stopAfter` items (at most PAGING_LIMIT) were read
+ * and more remain.
+ */
+export async function readAllLevels(client: ShopifyClient, locationId: string, stopAfter = PAGING_LIMIT): Promise<LevelReading[] | 'large'> {
+  stopAfter = Math.min(stopAfter, PAGING_LIMIT);
   const out: LevelReading[] = [];
   let seen = 0;
   let after: string | null = null;
@@ -86,8 +94,9 @@ export class AllLevelsReader {
   ) {}
 
   async read(): Promise<LevelReading[]> {
-    if (this.lastCount === null || this.lastCount < this.policy.bulkThreshold) {
-      const paged = await readAllLevels(this.client, this.locationId, this.policy.bulkThreshold);
+    const threshold = Math.min(this.policy.bulkThreshold, PAGING_LIMIT);
+    if (this.lastCount === null || this.lastCount < threshold) {
+      const paged = await readAllLevels(this.client, this.locationId, threshold);
       if (paged !== 'large') {
         this.lastCount = paged.length;
         return paged;
@@ -103,6 +112,9 @@ export class AllLevelsReader {
       if (!fallback) throw err;
       this.policy.onBulkFailure?.((err as Error).message);
       const paged = await readAllLevels(this.client, this.locationId);
+      if (paged === 'large') {
+        throw new DropsyncError('upstream', `the store has more than ${PAGING_LIMIT} items, past Shopify's paging limit, and the bulk read failed: ${(err as Error).message}`);
+      }
       this.lastCount = paged.length;
       return paged;
     }

@@ -22,12 +22,25 @@ export interface ShopifyConfig {
   apiVersion?: string;
   /** Catalogue size from which reading all levels uses a bulk operation (default 2,000). */
   bulkThreshold?: number;
+  /** Where this store's webhooks go (dropsync's /webhooks/shopify/{storeId}); its subscriptions are checked periodically. */
+  webhookUri?: string;
+  /** Accept an http:// webhookUri (a local emulator only). */
+  allowHttpWebhooks?: boolean;
+}
+
+/** Where an expiring token comes from: refreshed before it expires, and once more when Shopify answers 401. */
+export interface TokenSource {
+  token(): Promise<string>;
+  /** Shopify refused `stale`: a fresher token, or null when there is none. */
+  onUnauthorized(stale: string): Promise<string | null>;
 }
 
 export interface ShopifyClientOptions {
   shopDomain: string;
   baseUrl?: string;
+  /** A static token (pasted `shpat_`), used when `tokens` is not given. */
   accessToken: string;
+  tokens?: TokenSource;
   apiVersion?: string;
   clock: Clock;
   fetch?: typeof fetch;
@@ -65,6 +78,8 @@ export interface ConnectOptions {
   locationId?: string;
   /** Where Shopify should POST webhooks (dropsync's /webhooks/shopify/{storeId}); no subscriptions when omitted. */
   webhookCallbackUrl?: string;
+  /** Accept an http:// callback (a local emulator only; Shopify itself refuses them). Default false. */
+  allowHttpWebhooks?: boolean;
   apiVersion?: string;
   clock?: Clock;
   fetch?: typeof fetch;
@@ -78,7 +93,19 @@ export interface ConnectResult {
   webhooks: { topic: string; ok: boolean; id?: string; error?: string }[];
 }
 
+export interface ComplianceCustomer {
+  /** Customer gid, when Shopify sent an id. */
+  id: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
 export type ShopifyWebhookEvent =
   | { kind: 'order'; order: RemoteOrder }
   | { kind: 'order_cancelled'; order: RemoteOrder }
-  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number };
+  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number }
+  | { kind: 'fulfillment'; topic: string; orderId: string | null }
+  | { kind: 'uninstalled'; shopDomain: string | null }
+  | { kind: 'customer_data_request'; shopDomain: string; customer: ComplianceCustomer; orderIds: string[]; requestId: string | null }
+  | { kind: 'customer_redact'; shopDomain: string; customer: ComplianceCustomer; orderIds: string[] }
+  | { kind: 'shop_redact'; shopDomain: string };

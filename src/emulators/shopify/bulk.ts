@@ -2,9 +2,11 @@
  * Bulk query operations: `bulkOperationRunQuery` runs one connection query over the whole catalogue (no page
  * limit), writes the result as JSONL (one object a line; nodes of nested connections on lines of their own with
  * `__parentId`; nested single objects stay inline) and serves it at `{baseUrl}/_bulk/{id}.jsonl`.
- * Emulator choices (Shopify documents neither): the file is written when the run is accepted, and the
- * operation reports RUNNING until the first poll after it (`currentBulkOperation` or `node(id:)`), which
- * finds it COMPLETED. Only one bulk query runs at a time per shop, as in Shopify before 2026-01.
+ * As Shopify since 2026-01: up to five bulk operations per app and shop run at once (a sixth is refused with
+ * LIMIT_REACHED), each starting CREATED, then RUNNING, then COMPLETED; `node(id:)` and
+ * `bulkOperations(query: "status:...")` find them, the deprecated `currentBulkOperation` shows the newest.
+ * Emulator choices (Shopify documents no timings): the result is computed when the run is accepted, and the
+ * status follows the emulator's clock: RUNNING after a fifth of `bulkDurationMs`, COMPLETED after all of it.
  * Supported roots: `inventoryItems`, `productVariants`, `locations`; anything else is an INVALID userError.
  */
 import { execute, Kind, parse, validate, type DocumentNode } from 'graphql';
@@ -17,7 +19,7 @@ type View = Record<string, unknown>;
 export interface BulkOperationRec {
   id: number;
   query: string;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  status: 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
   createdAt: number;
   completedAt: number | null;
   lines: string[];
@@ -26,6 +28,8 @@ export interface BulkOperationRec {
 }
 
 const SUPPORTED_ROOTS = new Set(['inventoryItems', 'productVariants', 'locations']);
+/** Bulk operations one app may run at once on one shop (2026-01 and later). */
+export const MAX_CONCURRENT_BULK = 5;
 
 export class BulkOperations {
   readonly ops: BulkOperationRec[] = [];
@@ -34,12 +38,30 @@ export class BulkOperations {
 
   private readonly views: Views;
 
-  constructor(private readonly s: ShopState) {
+  constructor(private readonly s: ShopState, private readonly durationMs: () => number = () => 0) {
     this.views = new Views(s);
   }
 
+  /** Moves an operation along by the clock. */
+  private advance(op: BulkOperationRec): BulkOperationRec {
+    if (op.status === 'COMPLETED' || op.status === 'FAILED') return op;
+    const elapsed = this.s.clock.now() - op.createdAt;
+    const total = this.durationMs();
+    if (elapsed >= total) {
+      op.status = 'COMPLETED';
+      op.completedAt = op.createdAt + total;
+    } else if (elapsed >= total / 5) op.status = 'RUNNING';
+    return op;
+  }
+
+  /** Operations not finished yet. */
+  active(): BulkOperationRec[] {
+    return this.ops.map((o) => this.advance(o)).filter((o) => o.status === 'CREATED' || o.status === 'RUNNING');
+  }
+
   get(id: number): BulkOperationRec | undefined {
-    return this.ops.find((o) => o.id === id);
+    const op = this.ops.find((o) => o.id === id);
+    return op ? this.advance(op) : undefined;
   }
 
   /** The JSONL text of a completed operation, or undefined. */
@@ -50,13 +72,13 @@ export class BulkOperations {
 
   /** The mutation's payload (bulkOperation, userErrors). */
   async run(query: string): Promise<View> {
-    const fail = (code: 'INVALID' | 'OPERATION_IN_PROGRESS', message: string) => ({
+    const fail = (code: 'INVALID' | 'LIMIT_REACHED', message: string) => ({
       bulkOperation: null,
       userErrors: [{ code, field: ['query'], message }],
     });
-    const running = this.ops.find((o) => o.status === 'RUNNING');
-    if (running) {
-      return fail('OPERATION_IN_PROGRESS', `A bulk query operation for this app and shop is already in progress: ${gid('BulkOperation', running.id)}.`);
+    const running = this.active();
+    if (running.length >= MAX_CONCURRENT_BULK) {
+      return fail('LIMIT_REACHED', `Bulk operations limit reached: ${running.length} operations for this app and shop are in progress. Please try again later.`);
     }
     let doc: DocumentNode;
     try {
@@ -84,7 +106,7 @@ export class BulkOperations {
     const rec: BulkOperationRec = {
       id: this.s.id(),
       query,
-      status: 'RUNNING',
+      status: 'CREATED',
       createdAt: this.s.clock.now(),
       completedAt: null,
       lines,
@@ -92,20 +114,25 @@ export class BulkOperations {
       fileSize: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0),
     };
     this.ops.push(rec);
-    return { bulkOperation: this.view(rec, false), userErrors: [] };
+    this.advance(rec);
+    return { bulkOperation: this.view(rec), userErrors: [] };
   }
 
-  /** The latest bulk query, completing it if it was still running (the "first poll" rule above). */
+  /** The newest bulk query (deprecated `currentBulkOperation`). */
   current(): View | null {
     const op = this.ops[this.ops.length - 1];
-    return op ? this.view(op, true) : null;
+    return op ? this.view(op) : null;
   }
 
-  view(op: BulkOperationRec, poll: boolean): View {
-    if (poll && op.status === 'RUNNING') {
-      op.status = 'COMPLETED';
-      op.completedAt = this.s.clock.now();
-    }
+  /** `bulkOperations(query:)`: `status:X` and `id:N` filters (others ignored), newest first. */
+  list(query: string | undefined): BulkOperationRec[] {
+    const status = /status:(\w+)/i.exec(query ?? '')?.[1]?.toUpperCase();
+    const id = /id:(\d+)/.exec(query ?? '')?.[1];
+    return this.ops.map((o) => this.advance(o)).filter((o) => (!status || o.status === status) && (!id || o.id === Number(id))).reverse();
+  }
+
+  view(op: BulkOperationRec): View {
+    this.advance(op);
     const done = op.status === 'COMPLETED';
     return {
       __typename: 'BulkOperation',

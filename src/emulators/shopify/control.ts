@@ -5,7 +5,8 @@
  */
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { CostBucket } from './bucket.ts';
-import { orderPayload } from './payloads.ts';
+import type { OAuthServer } from './oauth.ts';
+import { customerNumber, orderPayload } from './payloads.ts';
 import { parseGid, type ShopState } from './state.ts';
 import type { EmulatorKnobs, RequestLogEntry, ShopifyPlan } from './types.ts';
 import type { WebhookDispatcher } from './webhooks.ts';
@@ -28,7 +29,14 @@ export function createControl(
   bucket: CostBucket,
   log: RequestLogEntry[],
   webhooks: WebhookDispatcher,
+  oauth: OAuthServer,
+  app: { complianceUrl: string | null },
 ) {
+  const shopId = 1;
+  const shopPayload = () => ({
+    id: shopId, name: 'Emulated shop', email: 'owner@example.com', domain: oauth.shopDomain, myshopify_domain: oauth.shopDomain,
+    currency: 'USD', plan_name: knobs.plan,
+  });
   const locationNum = (id: string | undefined) => {
     if (id === undefined) return undefined;
     const n = parseGid(id, 'Location') ?? (/^\d+$/.test(id) ? Number(id) : null);
@@ -74,6 +82,57 @@ export function createControl(
     bucket: () => bucket.status(),
     /** Empties the bucket (or sets it to `available`), as if another app had spent it. */
     drainBucket: (available = 0) => bucket.drain(available),
+    /** OAuth: authorization requests waiting on the approval page. */
+    pendingGrants: () => oauth.pendingGrants(),
+    /**
+     * The merchant clicks Install (or Cancel) for a pending request (the newest when none is named); returns the
+     * redirect URL the browser would follow. `scopes` grants fewer scopes than asked.
+     */
+    decideGrant(opts: { requestId?: string; approve?: boolean; scopes?: string[] } = {}) {
+      const id = opts.requestId ?? oauth.pendingGrants().at(-1)?.id;
+      if (!id) throw new DropsyncError('not_found', 'no pending authorization request', 'requestId');
+      return { redirect: oauth.decide(id, opts.approve ?? true, opts.scopes) };
+    },
+    /** Every expiring access token expires now (the next call answers 401). */
+    expireAccessTokens: () => oauth.expireAccessTokens(),
+    /** Refresh-token grants answered so far. */
+    refreshCount: () => oauth.refreshes,
+    /** Every refresh token stops working (a refresh that fails). */
+    revokeRefreshTokens: () => oauth.revokeRefreshTokens(),
+    /** Whether an access token works now. */
+    tokenValid: (token: string) => oauth.check(token) !== null,
+    /** The merchant uninstalls the app: app/uninstalled goes to its subscribers, then tokens and subscriptions are gone. */
+    uninstall() {
+      state.emit('app/uninstalled', shopPayload());
+      oauth.uninstall();
+      state.subscriptions.splice(0, state.subscriptions.length);
+      return { ok: true };
+    },
+    /** Where compliance webhooks go (the app configuration's compliance URI). */
+    setComplianceUrl(url: string) {
+      app.complianceUrl = url;
+    },
+    /**
+     * Sends a mandatory compliance webhook as Shopify does on a merchant's or customer's request. Payload fields
+     * as Shopify documents them; `customer` by email (the emulator's shoppers are known by email).
+     */
+    sendCompliance(topic: 'customers/data_request' | 'customers/redact' | 'shop/redact', input: { email?: string; orderIds?: number[] } = {}) {
+      if (!app.complianceUrl) throw invalid('complianceUrl', 'no compliance webhook URL is configured for the app');
+      const base = { shop_id: shopId, shop_domain: oauth.shopDomain };
+      const orders = input.orderIds ?? state.orders.filter((o) => input.email !== undefined && o.email === input.email).map((o) => o.id);
+      const customer = input.email ? { id: customerNumber(input.email), email: input.email, phone: null } : null;
+      const payload = topic === 'shop/redact' ? base
+        : topic === 'customers/redact' ? { ...base, customer, orders_to_redact: orders }
+        : { ...base, customer, orders_requested: orders, data_request: { id: state.id() } };
+      return webhooks.deliver(app.complianceUrl, topic, payload);
+    },
+    /** Removes subscriptions (all, or of one topic), as Shopify does after their deliveries kept failing. */
+    removeSubscriptions(topic?: string) {
+      const keep = state.subscriptions.filter((x) => topic !== undefined && x.topic !== topic);
+      const removed = state.subscriptions.length - keep.length;
+      state.subscriptions.splice(0, state.subscriptions.length, ...keep);
+      return { removed };
+    },
     knobs: () => ({ ...knobs }),
     setKnobs(patch: Partial<EmulatorKnobs>) {
       if (patch.plan !== undefined) {
@@ -81,10 +140,16 @@ export function createControl(
         knobs.plan = patch.plan;
         bucket.setPlan(patch.plan);
       }
-      for (const k of ['latencyMs', 'loss', 'duplication', 'delayMs', 'timeScale'] as const) {
+      for (const k of ['latencyMs', 'loss', 'duplication', 'delayMs', 'timeScale', 'bulkDurationMs', 'tokenLifetimeSeconds', 'refreshTokenLifetimeSeconds'] as const) {
         const v = patch[k];
         if (v === undefined) continue;
         if (typeof v !== 'number' || v < 0 || ((k === 'loss' || k === 'duplication') && v > 1)) throw invalid(k, 'out of range');
+        knobs[k] = v;
+      }
+      for (const k of ['allowHttpCallbacks', 'redactCustomers'] as const) {
+        const v = patch[k];
+        if (v === undefined) continue;
+        if (typeof v !== 'boolean') throw invalid(k, 'must be a boolean');
         knobs[k] = v;
       }
       return { ...knobs };
@@ -122,6 +187,26 @@ export function createControl(
         case 'POST /bucket':
           api.drainBucket(typeof b.available === 'number' ? b.available : 0);
           return api.bucket();
+        case 'GET /oauth/pending':
+          return api.pendingGrants();
+        case 'POST /oauth/decide':
+          return api.decideGrant(b);
+        case 'POST /oauth/revoke-refresh-tokens':
+          api.revokeRefreshTokens();
+          return { ok: true };
+        case 'POST /oauth/expire-access-tokens':
+          api.expireAccessTokens();
+          return { ok: true };
+        case 'POST /uninstall':
+          return api.uninstall();
+        case 'POST /compliance':
+          if (typeof b.complianceUrl === 'string') api.setComplianceUrl(b.complianceUrl);
+          return api.sendCompliance(b.topic, b);
+        case 'PUT /compliance-url':
+          api.setComplianceUrl(String(b.url ?? ''));
+          return { ok: true };
+        case 'DELETE /subscriptions':
+          return api.removeSubscriptions(query.get('topic') ?? undefined);
         case 'GET /knobs':
           return api.knobs();
         case 'PATCH /knobs':

@@ -17,7 +17,7 @@ import {
 import type { CostBucket } from './bucket.ts';
 import { MAX_QUERY_COST, operationCost } from './cost.ts';
 import type { RequestContext } from './resolvers.ts';
-import { shopifySchema } from './schema.ts';
+import { shopifySchema, type SchemaVersion } from './schema.ts';
 import type { RequestLogEntry } from './types.ts';
 
 export interface GraphQLBody {
@@ -41,7 +41,18 @@ export interface Executor {
 
 const parsedCache = new Map<string, DocumentNode>();
 
-export async function runGraphQL(ex: Executor, body: GraphQLBody, apiVersion: string): Promise<GraphQLAnswer> {
+/** The schema a request is validated and executed against: 2026-07 for that version, 2026-10 for every other. */
+export function schemaVersionFor(apiVersion: string): SchemaVersion {
+  return apiVersion === '2026-07' ? '2026-07' : '2026-10';
+}
+
+const ALL_ACCESS: Omit<RequestContext, 'apiVersion'> = {
+  scopes: new Set(['read_inventory', 'write_inventory', 'read_locations', 'read_products', 'read_orders', 'write_orders', 'write_discounts', 'read_customers']),
+  redactCustomers: false,
+  allowHttpCallbacks: true,
+};
+
+export async function runGraphQL(ex: Executor, body: GraphQLBody, apiVersion: string, access: Omit<RequestContext, 'apiVersion'> = ALL_ACCESS): Promise<GraphQLAnswer> {
   const entry: RequestLogEntry = {
     at: ex.now(),
     apiVersion,
@@ -63,8 +74,10 @@ export async function runGraphQL(ex: Executor, body: GraphQLBody, apiVersion: st
   if (typeof body.query !== 'string' || body.query.trim() === '') {
     return answer([{ message: 'Parameter Missing or Invalid', extensions: { code: 'BAD_REQUEST' } }], noCost());
   }
-  const schema = shopifySchema();
-  let doc = parsedCache.get(body.query);
+  const version = schemaVersionFor(apiVersion);
+  const schema = shopifySchema(version);
+  const cacheKey = `${version}\u0000${body.query}`;
+  let doc = parsedCache.get(cacheKey);
   if (!doc) {
     try {
       doc = parse(body.query);
@@ -74,7 +87,7 @@ export async function runGraphQL(ex: Executor, body: GraphQLBody, apiVersion: st
     const validationErrors = validate(schema, doc);
     if (validationErrors.length > 0) return answer(validationErrors.map((e) => e.toJSON()), noCost());
     if (parsedCache.size > 500) parsedCache.clear();
-    parsedCache.set(body.query, doc);
+    parsedCache.set(cacheKey, doc);
   }
   const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
   const op = getOperationAST(doc, operationName);
@@ -114,7 +127,7 @@ export async function runGraphQL(ex: Executor, body: GraphQLBody, apiVersion: st
       throttleStatus: ex.bucket.status(),
     });
   }
-  const context: RequestContext = { apiVersion };
+  const context: RequestContext = { apiVersion, ...access };
   const result = await execute({
     schema,
     document: doc,

@@ -1,25 +1,24 @@
 /**
- * Shopify's real Admin GraphQL schema (2025-01 introspection) extended with the 2026 delta, loaded once per
- * process. The copy committed next to this file is preferred so a clone works on its own; otherwise
+ * Shopify's real Admin GraphQL schemas, as Shopify publishes them (introspection JSON): 2026-10 (release
+ * candidate, the version dropsync targets and the emulator serves) and 2026-07 (the latest stable), loaded once
+ * per process each. The copies committed next to this file are preferred so a clone works on its own; otherwise
  * DROPSYNC_SHOPIFY_SCHEMA_DIR, then <repoRoot>/../shared/reference/shopify.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import {
-  buildClientSchema,
-  extendSchema,
-  parse,
-  type GraphQLDirective,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-} from 'graphql';
+import { buildClientSchema, type GraphQLDirective, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 
-const INTROSPECTION = 'admin-2025-01.introspection.json.gz';
-const DELTA = 'admin-2026-delta.graphql';
+export type SchemaVersion = '2026-10' | '2026-07';
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = ['2026-10', '2026-07'];
 
-let cached: GraphQLSchema | undefined;
+const FILES: Record<SchemaVersion, string> = {
+  '2026-10': 'admin-2026-10-rc.introspection.json.gz',
+  '2026-07': 'admin-2026-07.introspection.json.gz',
+};
+
+const cached = new Map<SchemaVersion, GraphQLSchema>();
 
 export function schemaDirCandidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -30,27 +29,26 @@ export function schemaDirCandidates(): string[] {
   return dirs;
 }
 
-export function findSchemaDir(): string {
+export function findSchemaDir(version: SchemaVersion = '2026-10'): string {
   for (const dir of schemaDirCandidates()) {
-    if (existsSync(join(dir, INTROSPECTION)) && existsSync(join(dir, DELTA))) return dir;
+    if (existsSync(join(dir, FILES[version]))) return dir;
   }
-  throw new Error(`Shopify schema not found; looked in ${schemaDirCandidates().join(', ')}`);
+  throw new Error(`Shopify schema ${FILES[version]} not found; looked in ${schemaDirCandidates().join(', ')}`);
 }
 
-/** The Admin schema as the emulator serves it and as the connector's documents must validate against. */
-export function shopifySchema(): GraphQLSchema {
-  if (cached) return cached;
-  const dir = findSchemaDir();
-  const json = JSON.parse(gunzipSync(readFileSync(join(dir, INTROSPECTION))).toString('utf8')) as {
-    data: IntrospectionQuery;
-  };
-  const base = buildClientSchema(json.data);
-  cached = extendSchema(base, parse(readFileSync(join(dir, DELTA), 'utf8')));
-  return cached;
+/** The Admin schema of a version: what the emulator executes against and the connector's documents validate against. */
+export function shopifySchema(version: SchemaVersion = '2026-10'): GraphQLSchema {
+  const hit = cached.get(version);
+  if (hit) return hit;
+  const dir = findSchemaDir(version);
+  const json = JSON.parse(gunzipSync(readFileSync(join(dir, FILES[version]))).toString('utf8')) as { data: IntrospectionQuery };
+  const schema = buildClientSchema(json.data);
+  cached.set(version, schema);
+  return schema;
 }
 
 export function idempotentDirective(): GraphQLDirective {
   const d = shopifySchema().getDirective('idempotent');
-  if (!d) throw new Error('schema delta lacks @idempotent');
+  if (!d) throw new Error('the 2026-10 schema lacks @idempotent');
   return d;
 }

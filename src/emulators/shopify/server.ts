@@ -1,6 +1,8 @@
 /**
  * The emulator's HTTP server (node:http on 127.0.0.1, port 0 by default): the Admin GraphQL endpoint behind
- * `X-Shopify-Access-Token`, and an unauthenticated `/_control` API for tests, the demo and the CLI.
+ * `X-Shopify-Access-Token` (tokens from OAuth with their scopes and expiry, or the static token), the OAuth
+ * endpoints `/admin/oauth/authorize` and `/admin/oauth/access_token`, and an unauthenticated `/_control` API for
+ * tests, the demo and the CLI.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import { runGraphQL, type Executor } from './graphql.ts';
 import { rootValues } from './resolvers.ts';
 import { seededRng } from '../../domain/random.ts';
 import { shopifySchema } from './schema.ts';
+import { approvalPage, OAuthError, OAuthServer } from './oauth.ts';
 import { gid, ShopState } from './state.ts';
 import type { EmulatorKnobs, RequestLogEntry, ShopifyEmulatorOptions } from './types.ts';
 import { WebhookDispatcher } from './webhooks.ts';
@@ -25,7 +28,10 @@ const MAX_BODY = 5 * 1024 * 1024;
 export interface ShopifyEmulator {
   url: string;
   shopDomain: string;
+  /** The static token (a legacy custom app's): every scope, never expires. Empty when started with `accessToken: null`. */
   accessToken: string;
+  /** The app's credentials: OAuth and webhook signing. */
+  clientId: string;
   clientSecret: string;
   /** gid of the primary location. */
   locationId: string;
@@ -46,10 +52,18 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
     duplication: opts.webhookDuplication ?? 0,
     delayMs: opts.webhookDelayMs ?? 0,
     timeScale: opts.timeScale ?? 1,
+    allowHttpCallbacks: opts.allowHttpCallbacks ?? false,
+    bulkDurationMs: opts.bulkDurationMs ?? 1_000,
+    redactCustomers: opts.redactCustomers ?? false,
+    tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3_600,
+    refreshTokenLifetimeSeconds: opts.refreshTokenLifetimeSeconds ?? 90 * 86_400,
   };
   const shopDomain = opts.shopDomain ?? 'dropsync-emulator.myshopify.com';
-  const accessToken = opts.accessToken ?? `shpat_${randomBytes(16).toString('hex')}`;
+  const accessToken = opts.accessToken === null ? '' : (opts.accessToken ?? `shpat_${randomBytes(16).toString('hex')}`);
+  const clientId = opts.clientId ?? `emulator-app-${randomBytes(6).toString('hex')}`;
   const clientSecret = opts.clientSecret ?? randomBytes(24).toString('hex');
+  const oauth = new OAuthServer(clock, shopDomain, clientId, clientSecret, knobs, accessToken || null);
+  state.redactCustomers = () => knobs.redactCustomers;
   const bucket = new CostBucket(knobs.plan, clock);
   const log: RequestLogEntry[] = [];
   const webhooks = new WebhookDispatcher(
@@ -60,9 +74,10 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
     clock,
   );
   state.emit = (topic, payload) => webhooks.emit(topic, payload);
-  const bulk = new BulkOperations(state);
+  const bulk = new BulkOperations(state, () => knobs.bulkDurationMs);
   const executor: Executor = { bucket, roots: rootValues(state, bulk), log, now: () => clock.now() };
-  const control = createControl(state, knobs, bucket, log, webhooks);
+  const app = { complianceUrl: opts.complianceWebhookUrl ?? null };
+  const control = createControl(state, knobs, bucket, log, webhooks, oauth, app);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -80,7 +95,8 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
     if (gql && req.method === 'POST') {
       const version = gql[1]!;
       if (!/^(\d{4}-(01|04|07|10)|unstable)$/.test(version)) return send(res, 404, { errors: 'Not Found' });
-      if (req.headers['x-shopify-access-token'] !== accessToken) {
+      const token = oauth.check(req.headers['x-shopify-access-token'] as string | undefined);
+      if (!token) {
         await readBody(req);
         return send(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
       }
@@ -91,10 +107,13 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
       } catch {
         return send(res, 400, { errors: { query: 'Required parameter missing or invalid' } });
       }
-      const answer = await runGraphQL(executor, (body ?? {}) as Record<string, unknown>, version);
+      const answer = await runGraphQL(executor, (body ?? {}) as Record<string, unknown>, version, {
+        scopes: token.scopes, redactCustomers: knobs.redactCustomers, allowHttpCallbacks: knobs.allowHttpCallbacks,
+      });
       if (knobs.latencyMs > 0) await new Promise((r) => setTimeout(r, knobs.latencyMs));
       return send(res, 200, answer);
     }
+    if (url.pathname.startsWith('/admin/oauth/')) return handleOAuth(req, res, url);
     const bulkFile = /^\/_bulk\/(\d+)\.jsonl$/.exec(url.pathname);
     if (bulkFile && req.method === 'GET') {
       // Like Shopify's signed storage URL: no access token needed.
@@ -114,6 +133,40 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
     return send(res, 404, { errors: 'Not Found' });
   }
 
+  async function handleOAuth(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      if (url.pathname === '/admin/oauth/authorize' && req.method === 'GET') {
+        const grant = oauth.authorize(url.searchParams);
+        const html = approvalPage(grant, shopDomain);
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+        res.end(html);
+        return;
+      }
+      if (url.pathname === '/admin/oauth/decide' && req.method === 'POST') {
+        const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+        const location = oauth.decide(form.get('request') ?? '', form.get('decision') === 'approve');
+        res.writeHead(302, { Location: location, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
+      if (url.pathname === '/admin/oauth/access_token' && req.method === 'POST') {
+        const raw = (await readBody(req)).toString('utf8');
+        const type = String(req.headers['content-type'] ?? '');
+        let body: Record<string, unknown>;
+        try {
+          body = type.includes('json') ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+        } catch {
+          return send(res, 400, { error: 'invalid_request', error_description: 'the body is not valid JSON' });
+        }
+        return send(res, 200, oauth.exchange(body));
+      }
+    } catch (err) {
+      if (err instanceof OAuthError) return send(res, err.status, { error: err.error, error_description: err.message });
+      throw err;
+    }
+    return send(res, 404, { errors: 'Not Found' });
+  }
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const addr = server.address() as AddressInfo;
   bulk.baseUrl = `http://${addr.address}:${addr.port}`;
@@ -121,6 +174,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
     url: `http://${addr.address}:${addr.port}`,
     shopDomain,
     accessToken,
+    clientId,
     clientSecret,
     locationId: gid('Location', state.locations[0]!.id),
     control,

@@ -37,6 +37,8 @@ export class ShopState {
   private nextId = 1000;
   private nextOrderNumber = 1001;
   emit: Emit = () => {};
+  /** True while the app has no protected customer data access (the redactCustomers knob). */
+  redactCustomers: () => boolean = () => false;
 
   constructor(
     readonly clock: Clock,
@@ -138,7 +140,7 @@ export class ShopState {
       lvl.committed += quantity;
       this.writeAvailable(item.id, locationId, lvl.available - quantity);
     }
-    this.emit('orders/create', orderPayload(order));
+    this.emit('orders/create', orderPayload(order, this.redactCustomers()));
     return order;
   }
 
@@ -167,7 +169,8 @@ export class ShopState {
       lvl.committed = Math.max(0, lvl.committed - line.quantity);
       if (opts.restock ?? true) this.writeAvailable(line.itemId, order.locationId, lvl.available + line.quantity);
     }
-    this.emit('orders/cancelled', orderPayload(order));
+    this.emit('orders/cancelled', orderPayload(order, this.redactCustomers()));
+    this.emit('orders/updated', orderPayload(order, this.redactCustomers()));
     return order;
   }
 

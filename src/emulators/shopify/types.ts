@@ -38,14 +38,37 @@ export interface EmulatorKnobs extends WebhookKnobs {
   /** Added before answering each API request, real ms. */
   latencyMs: number;
   plan: ShopifyPlan;
+  /** Accept http:// webhook callbacks (Shopify refuses them; for local receivers only). Default false. */
+  allowHttpCallbacks: boolean;
+  /** How long a bulk operation takes from CREATED to COMPLETED, ms of the emulator's clock (RUNNING from a fifth of it). */
+  bulkDurationMs: number;
+  /** Answer as Shopify answers an app without protected customer data access: order `customer` and `email` are null. */
+  redactCustomers: boolean;
+  /** Lifetime of an expiring access token, s (Shopify: 3,600). */
+  tokenLifetimeSeconds: number;
+  /** Lifetime of a refresh token, s (Shopify: 90 days). */
+  refreshTokenLifetimeSeconds: number;
 }
 
 export interface ShopifyEmulatorOptions {
   port?: number;
   host?: string;
   shopDomain?: string;
-  accessToken?: string;
+  /**
+   * A static, never-expiring token with every scope, as a legacy custom app's `shpat_` (random when omitted).
+   * `null`: none; the app must be installed through OAuth.
+   */
+  accessToken?: string | null;
+  /** The app's client id (OAuth) and client secret (OAuth and webhook signing). */
+  clientId?: string;
   clientSecret?: string;
+  /** Where the app's mandatory compliance webhooks go (the app configuration's compliance URI). */
+  complianceWebhookUrl?: string;
+  allowHttpCallbacks?: boolean;
+  bulkDurationMs?: number;
+  redactCustomers?: boolean;
+  tokenLifetimeSeconds?: number;
+  refreshTokenLifetimeSeconds?: number;
   plan?: ShopifyPlan;
   latencyMs?: number;
   webhookLoss?: number;
@@ -115,6 +138,8 @@ export interface DiscountRec {
   usageLimit: number | null;
   appliesOncePerCustomer: boolean;
   customerIds: string[];
+  /** The code is open to every buyer (context/customerSelection `all`). */
+  allCustomers: boolean;
   percentage: number | null;
   amount: string | null;
   createdAt: number;
@@ -133,6 +158,7 @@ export interface CancellationRec {
 export interface SubscriptionRec {
   id: number;
   topic: string;
+  /** The `uri` it delivers to (an https URL; http only with the allowHttpCallbacks knob). */
   callbackUrl: string;
   createdAt: number;
 }
@@ -156,4 +182,7 @@ export interface DeliveryLogEntry {
   attempt: number;
   status: number | 'error' | 'timeout' | 'lost';
   at: number;
+  eventId?: string;
+  /** Set on the last failed attempt: Shopify then removed the subscription. */
+  subscriptionRemoved?: boolean;
 }

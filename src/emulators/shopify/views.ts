@@ -2,6 +2,10 @@
  * GraphQL views of the shop's records: plain objects whose properties are values or `(args) => value`
  * functions, which graphql-js's default resolver calls. `__typename` picks the concrete type of interfaces.
  */
+import type { RequestContext } from './resolvers.ts';
+import { accessDenied } from './access.ts';
+import { customerNumber } from './payloads.ts';
+export { customerNumber };
 import { gid, parseGid, type ShopState } from './state.ts';
 import { matches, paginate, parseSearch, type Page, type PageArgs } from './search.ts';
 import type { DiscountRec, ItemRec, LocationRec, OrderRec, SubscriptionRec } from './types.ts';
@@ -9,13 +13,6 @@ import type { DiscountRec, ItemRec, LocationRec, OrderRec, SubscriptionRec } fro
 type View = Record<string, unknown>;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const idKey = (id: number) => String(id).padStart(15, '0');
-
-/** Shoppers are identified by email in the emulator; the customer id is a stable number derived from it. */
-export function customerNumber(email: string): number {
-  let h = 7;
-  for (const ch of email.toLowerCase()) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000_007;
-  return h;
-}
 
 export function connection<T>(page: Page<T>, view: (item: T) => View): View {
   const nodes = page.items.map(view);
@@ -34,13 +31,20 @@ export function connection<T>(page: Page<T>, view: (item: T) => View): View {
 export class Views {
   constructor(private readonly s: ShopState) {}
 
-  location = (loc: LocationRec): View => ({
-    __typename: 'Location',
-    id: gid('Location', loc.id),
-    legacyResourceId: String(loc.id),
-    name: loc.name,
-    isActive: true,
-  });
+  /** Every Location field but `id` needs `read_locations` (2024-07 and later). Bulk queries run with every scope. */
+  location = (loc: LocationRec): View => {
+    const gate = (field: string, value: unknown) => (_a: unknown, ctx: RequestContext | undefined) => {
+      if (ctx && !ctx.scopes.has('read_locations')) throw accessDenied(field, ['read_locations']);
+      return value;
+    };
+    return {
+      __typename: 'Location',
+      id: gid('Location', loc.id),
+      legacyResourceId: gate('legacyResourceId', String(loc.id)),
+      name: gate('name', loc.name),
+      isActive: gate('isActive', true),
+    };
+  };
 
   item = (item: ItemRec): View => ({
     __typename: 'InventoryItem',
@@ -122,14 +126,19 @@ export class Views {
     id: gid('Order', order.id),
     legacyResourceId: String(order.id),
     name: order.name,
-    email: order.email,
+    // Protected customer data: an app without access sees no email and no customer.
+    email: (_a: unknown, ctx: RequestContext | undefined) => (ctx?.redactCustomers ? null : order.email),
     createdAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
     processedAt: iso(order.createdAt),
     cancelledAt: iso(order.cancelledAt),
     cancelReason: order.cancelReason ? order.cancelReason.toUpperCase() : null,
     displayFinancialStatus: order.cancelledAt === null ? 'PAID' : 'REFUNDED',
-    customer: order.email ? { __typename: 'Customer', id: gid('Customer', customerNumber(order.email)), email: order.email } : null,
+    customer: (_a: unknown, ctx: RequestContext | undefined) => {
+      if (!order.email || ctx?.redactCustomers) return null;
+      if (ctx && !ctx.scopes.has('read_customers')) throw accessDenied('customer', ['read_customers']);
+      return { __typename: 'Customer', id: gid('Customer', customerNumber(order.email)), displayName: order.email, defaultEmailAddress: { emailAddress: order.email } };
+    },
     lineItems: (args: PageArgs) =>
       connection(paginate(order.lines, (l) => idKey(l.id), args), (l) => {
         const item = l.itemId === null ? undefined : this.s.itemsById.get(l.itemId);
@@ -170,6 +179,9 @@ export class Views {
     legacyResourceId: String(sub.id),
     topic: sub.topic.toUpperCase().replace('/', '_'),
     callbackUrl: sub.callbackUrl,
+    uri: sub.callbackUrl,
+    name: null,
+    metafields: [],
     endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: sub.callbackUrl },
     format: 'JSON',
     includeFields: [],

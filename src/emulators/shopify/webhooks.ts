@@ -1,8 +1,11 @@
 /**
- * Webhook delivery as Shopify does it: signed POSTs to each subscription's callbackUrl, 5 s to answer 2xx,
- * 8 retries over about 4 hours replaying the same payload and ids. Knobs: loss (never delivered),
- * duplication (sent twice), delay; all random draws come from the seeded RNG. `timeScale` multiplies every
- * delay and timeout so tests run in milliseconds.
+ * Webhook delivery as Shopify does it: signed POSTs to each subscription's uri, 5 s to answer 2xx,
+ * 8 retries over about 4 hours replaying the same payload and ids (`X-Shopify-Event-Id` and `X-Shopify-Webhook-Id`
+ * stay the same on every retry), and a subscription whose delivery failed through its last retry is removed.
+ * Knobs: loss (never delivered), duplication (sent twice), delay; all random draws come from the seeded RNG.
+ * `timeScale` multiplies every delay and timeout so tests run in milliseconds.
+ * App-level deliveries (the mandatory compliance topics, sent to the app configuration's URI) go out the same way
+ * but belong to no subscription.
  */
 import { randomUUID } from 'node:crypto';
 import { hmacSha256Base64 } from '../../security/hmac.ts';
@@ -23,6 +26,8 @@ export interface WebhookIdentity {
 }
 
 interface Delivery {
+  /** The subscription it belongs to; null for app-level (compliance) deliveries. */
+  subscriptionId: number | null;
   webhookId: string;
   eventId: string;
   topic: string;
@@ -59,6 +64,7 @@ export class WebhookDispatcher {
     for (const sub of this.state.subscriptions) {
       if (sub.topic !== topic) continue;
       const d: Delivery = {
+        subscriptionId: sub.id,
         webhookId: randomUUID(),
         eventId,
         topic,
@@ -73,6 +79,16 @@ export class WebhookDispatcher {
       const copies = this.rng() < this.knobs.duplication ? 2 : 1;
       for (let c = 0; c < copies; c++) this.schedule(d, 1, this.knobs.delayMs);
     }
+  }
+
+  /** One app-level delivery (no subscription), e.g. a compliance webhook to the app's configured URI. */
+  deliver(url: string, topic: string, payload: unknown): { webhookId: string; eventId: string } {
+    const d: Delivery = {
+      subscriptionId: null, webhookId: randomUUID(), eventId: randomUUID(), topic, callbackUrl: url,
+      body: Buffer.from(JSON.stringify(payload)), triggeredAt: new Date(this.clock.now()).toISOString(),
+    };
+    if (!this.closed) this.schedule(d, 1, 0);
+    return { webhookId: d.webhookId, eventId: d.eventId };
   }
 
   /** Resolves when no delivery is waiting or in flight. */
@@ -138,10 +154,17 @@ export class WebhookDispatcher {
     const ok = typeof status === 'number' && status >= 200 && status < 300;
     const retryDelay = RETRY_DELAYS_MS[attempt - 1];
     if (!ok && retryDelay !== undefined) this.schedule(d, attempt + 1, retryDelay);
+    else if (!ok && d.subscriptionId !== null) {
+      // Every retry failed: Shopify removes the subscription.
+      const i = this.state.subscriptions.findIndex((x) => x.id === d.subscriptionId);
+      if (i >= 0) this.state.subscriptions.splice(i, 1);
+      const last = this.log[this.log.length - 1];
+      if (last) last.subscriptionRemoved = true;
+    }
   }
 
   private record(d: Delivery, attempt: number, status: DeliveryLogEntry['status']): void {
-    this.log.push({ webhookId: d.webhookId, topic: d.topic, callbackUrl: d.callbackUrl, attempt, status, at: this.clock.now() });
+    this.log.push({ webhookId: d.webhookId, eventId: d.eventId, topic: d.topic, callbackUrl: d.callbackUrl, attempt, status, at: this.clock.now() });
   }
 
   private flushIdle(): void {

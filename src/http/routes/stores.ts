@@ -16,6 +16,13 @@ export const StoreSchema = {
     hasCredentials: { type: 'boolean', description: 'Credentials are stored (sealed); they are never returned' },
     paused: { type: 'boolean' }, health: { type: 'string' }, lastPushAt: nullable({ type: 'string' }), lastError: nullable({ type: 'string' }),
     createdAt: { type: 'string' },
+    access: { type: 'string', enum: ['ok', 'lost', 'uninstalled'], description: 'lost: the platform refused a token refresh; uninstalled: the app was removed. Both pause the store.' },
+    accessReason: nullable({ type: 'string' }),
+    webhooks: nullable({
+      type: 'array', description: 'Per-topic state of the webhook subscriptions, as last checked',
+      items: { type: 'object', additionalProperties: false, properties: { topic: { type: 'string' }, status: { type: 'string' }, error: { type: 'string' } } },
+    }),
+    webhooksCheckedAt: nullable({ type: 'string' }),
   },
 } as const;
 

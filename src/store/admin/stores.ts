@@ -7,16 +7,18 @@ import { iso, isoOrNull, newId, theRow } from './util.ts';
 interface StoreDbRow {
   id: string; retailer_id: string; platform: Platform; name: string; config: Record<string, unknown>; has_credentials: boolean;
   paused: boolean; health: string; last_push_at: Date | null; last_error: string | null; created_at: Date;
+  access_status: Store['access']; access_reason: string | null; webhook_state: Store['webhooks']; webhook_checked_at: Date | null;
 }
 
 // The credentials column is never selected here: what is not read cannot leak into a response.
 const COLUMNS = `id, retailer_id, platform, name, config, credentials is not null as has_credentials, paused, health,
-                 last_push_at, last_error, created_at`;
+                 last_push_at, last_error, created_at, access_status, access_reason, webhook_state, webhook_checked_at`;
 
 const toStore = (r: StoreDbRow): Store => ({
   id: r.id, retailerId: r.retailer_id, platform: r.platform, name: r.name, config: r.config ?? {},
   hasCredentials: r.has_credentials, paused: r.paused, health: r.health, lastPushAt: isoOrNull(r.last_push_at),
   lastError: r.last_error, createdAt: iso(r.created_at),
+  access: r.access_status, accessReason: r.access_reason, webhooks: r.webhook_state ?? null, webhooksCheckedAt: isoOrNull(r.webhook_checked_at),
 });
 
 export async function listStores(db: Db, supplierId: string, retailerId?: string | null): Promise<Store[]> {

@@ -101,6 +101,12 @@ export interface Store {
   lastPushAt: string | null;
   lastError: string | null;
   createdAt: string;
+  /** ok, lost (a token refresh was refused: install again) or uninstalled. */
+  access: 'ok' | 'lost' | 'uninstalled';
+  accessReason: string | null;
+  /** Per-topic state of the store's webhook subscriptions as last checked (Shopify), or null. */
+  webhooks: { topic: string; status: string; error?: string }[] | null;
+  webhooksCheckedAt: string | null;
 }
 
 export interface StoreInput {
