@@ -78,7 +78,8 @@ async function target(deps: InstallDeps, shop: string, retailerId: string | unde
     if (!supplierId) throw new DropsyncError('invalid', `no retailer "${retailerId}"`, 'retailer');
     return { supplierId, retailerId, storeId: null };
   }
-  if (suppliers.length === 1) return { supplierId: suppliers[0]!.id, retailerId: null, storeId: null };
+  const [only, ...more] = suppliers;
+  if (only && more.length === 0) return { supplierId: only.id, retailerId: null, storeId: null };
   throw new DropsyncError('invalid', 'this dropsync serves several suppliers: open the connect link the supplier sent (it names the retailer)', 'retailer');
 }
 
