@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { registerConnector } from '../src/connectors/registry.ts';
 import type { Connector, PushItem } from '../src/connectors/types.ts';
-import { createEngine, createSupplier, type Engine } from '../src/engine/index.ts';
+import { createEngine, createSupplier, type DesiredEvent, type Engine } from '../src/engine/index.ts';
 import { openDatabase, type Db } from '../src/store/index.ts';
 import { sampleRss, summarize, type BenchOptions, type BenchSection, type Measurement } from './lib/index.ts';
 
@@ -150,7 +150,7 @@ async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: numbe
   let windowEnd = Infinity;
   const inWindow = (t: number) => t >= t0 + warm && t <= windowEnd;
   let changes = 0;
-  const offDesired = engine.on('desired', (p) => { if (inWindow(Date.now())) changes += (p as { changes: unknown[] }).changes.length; });
+  const offDesired = engine.on('desired', (p) => { if (inWindow(Date.now())) changes += (p as DesiredEvent).count; });
   const offPushed = engine.on('pushed', (p) => {
     const now = Date.now();
     const { lagMs = [], e2eMs = [] } = p as { lagMs?: number[]; e2eMs?: number[] };

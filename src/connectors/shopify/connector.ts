@@ -78,7 +78,8 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
   const config = parseShopifyConfig(store.config);
   const accessToken = store.credentials.accessToken;
   if (!accessToken) throw invalid('credentials.accessToken', 'required');
-  const app = deps.shopifyApp ?? shopifyAppFromEnv();
+  // The composition root passes the app as configured (src/config.ts); without it, no app: tokens are not refreshed.
+  const app = deps.shopifyApp ?? shopifyAppFromEnv({});
   // Expiring offline tokens (an OAuth install) are refreshed; a pasted legacy token is used as it is.
   const tokens = new TokenKeeper(store.credentials, {
     storeId: store.storeId,

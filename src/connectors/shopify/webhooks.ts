@@ -7,8 +7,9 @@
  * Headers: classic webhooks carry `X-Shopify-*`; Shopify's newer "events" deliveries carry the same names without
  * the `X-` prefix (`shopify-hmac-sha256`, `shopify-event-id`, ...); both are read.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { invalid } from '../../domain/errors.ts';
+import { verifyHmacSha256Base64 } from '../../security/hmac.ts';
+import type { RemoteOrder } from '../types.ts';
 import { fulfilmentFromRest, orderFromRest, refundFromRest } from './order-state.ts';
 import { parseLevelChange } from './source.ts';
 import type { ShopifyWebhookEvent } from './types.ts';
@@ -38,11 +39,7 @@ function shopifyHeader(headers: Headers, name: string): string | undefined {
 
 /** True when X-Shopify-Hmac-Sha256 is base64(HMAC-SHA256(raw body, secret)); compared in constant time. */
 export function verifyShopifyWebhook(rawBody: Buffer, headers: Headers, secret: string): boolean {
-  const given = shopifyHeader(headers, 'hmac-sha256');
-  if (!given || !secret) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const got = Buffer.from(given, 'base64');
-  return got.length === expected.length && timingSafeEqual(got, expected);
+  return verifyHmacSha256Base64(rawBody, shopifyHeader(headers, 'hmac-sha256'), secret);
 }
 
 /** Ids to deduplicate deliveries by; Shopify's pages disagree on which, so both are kept. */

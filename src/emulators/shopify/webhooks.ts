@@ -7,7 +7,8 @@
  * App-level deliveries (the mandatory compliance topics, sent to the app configuration's URI) go out the same way
  * but belong to no subscription.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { hmacSha256Base64 } from '../../security/hmac.ts';
 import type { Clock } from '../../domain/types.ts';
 import type { Rng } from '../../domain/random.ts';
 import type { ShopState } from './state.ts';
@@ -45,7 +46,7 @@ export function topicFromEnum(e: string): string {
 }
 
 export function signWebhook(body: Buffer, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64');
+  return hmacSha256Base64(body, secret);
 }
 
 export class WebhookDispatcher {

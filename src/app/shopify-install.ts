@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connectShopifyStore } from '../connectors/shopify/discover.ts';
-import { requireAppCredentials, scopesFor, shopBaseUrl, type ShopifyAppConfig, type ShopifyInstallPurpose } from '../connectors/shopify/app.ts';
+import { requireAppCredentials, scopesFor, SHOPIFY_SCOPES, shopBaseUrl, type ShopifyAppConfig, type ShopifyInstallPurpose } from '../connectors/shopify/app.ts';
 import { authorizeUrl, exchangeCode, missingScopes, normaliseShop, verifyQueryHmac } from '../connectors/shopify/oauth.ts';
 import { checkCallbackUri } from '../connectors/shopify/subscriptions.ts';
 import { DropsyncError } from '../domain/errors.ts';
@@ -36,7 +36,7 @@ import { storeListingSkus } from '../store/ops/store-listing-skus.ts';
 import { saveWebhookState } from '../store/ops/store-webhook-state.ts';
 import { supplierListedSkus } from '../store/ops/supplier-listed-skus.ts';
 import type { Db } from '../store/types.ts';
-import type { HttpEngine } from './engine-port.ts';
+import { transact, type AppDeps, type AppEngine } from './unit.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -44,7 +44,7 @@ export interface InstallDeps {
   db: Db;
   sealer: CredentialSealer;
   clock: Clock;
-  engine: Pick<HttpEngine, 'recompute' | 'invalidateStore'>;
+  engine: Pick<AppEngine, 'recomputeWithin' | 'committed' | 'invalidateStore'>;
   app: ShopifyAppConfig;
   fetch?: typeof fetch;
 }
@@ -109,7 +109,8 @@ async function target(deps: InstallDeps, shop: string, retailerId: string | unde
     if (!supplierId) throw new DropsyncError('invalid', `no retailer "${retailerId}"`, 'retailer');
     return { supplierId, retailerId, storeId: null };
   }
-  if (suppliers.length === 1) return { supplierId: suppliers[0]!.id, retailerId: null, storeId: null };
+  const [only, ...more] = suppliers;
+  if (only && more.length === 0) return { supplierId: only.id, retailerId: null, storeId: null };
   throw new DropsyncError('invalid', 'this dropsync serves several suppliers: open the connect link the supplier sent (it names the retailer)', 'retailer');
 }
 
@@ -176,58 +177,81 @@ export async function completeInstall(deps: InstallDeps, query: Record<string, s
     return opts.onSourceGrant({ shop, supplierId, baseUrl, scopes: tokens.scope, credentials, invite: st.invite });
   }
   const sealed = deps.sealer.seal(credentials);
-  const at = new Date(deps.clock.now());
 
-  // Create the store, or complete the one already connected to this shop.
-  let storeId = st.store_id;
-  let existingConfig: Record<string, unknown> = {};
-  if (storeId) {
-    const stored = await readStoreConfig(deps.db, supplierId, storeId);
-    if (!stored) storeId = null;
-    else existingConfig = stored;
-  }
-  const created = !storeId;
-  if (!storeId) {
-    const retailerId = st.retailer_id ?? (await createRetailer(deps.db, supplierId, { name: shop.replace(/\.myshopify\.com$/, '') }, at)).id;
-    storeId = (await createStore(deps.db, supplierId, { retailerId, platform: 'shopify', name: shop, config: { shopDomain: shop }, sealedCredentials: sealed }, at)).id;
-  }
-  const webhookUri = `${base}/webhooks/shopify/${encodeURIComponent(storeId)}`;
-  const config: Record<string, unknown> = {
-    ...existingConfig, shopDomain: shop, webhookUri,
-    ...(deps.app.shopUrls[shop] ? { baseUrl: deps.app.shopUrls[shop] } : {}),
-    ...(deps.app.allowHttpWebhooks ? { allowHttpWebhooks: true } : {}),
-  };
-  await updateStore(deps.db, supplierId, storeId, { config, sealedCredentials: sealed });
-  await restoreStoreAccess(deps.db, storeId);
-  deps.engine.invalidateStore(storeId);
+  // The store, created or (the shop was connected before) completed, with its sealed token: one transaction.
+  const { storeId, created, config, existingConfig } = await transact(deps, supplierId, async (w) => {
+    let storeId = st.store_id;
+    let existingConfig: Record<string, unknown> = {};
+    if (storeId) {
+      const stored = await readStoreConfig(w.tx, supplierId, storeId);
+      if (!stored) storeId = null;
+      else existingConfig = stored;
+    }
+    const created = !storeId;
+    if (!storeId) {
+      const retailerId = st.retailer_id ?? (await createRetailer(w.tx, supplierId, { name: shop.replace(/\.myshopify\.com$/, '') }, w.at)).id;
+      storeId = (await createStore(w.tx, supplierId, { retailerId, platform: 'shopify', name: shop, config: { shopDomain: shop }, sealedCredentials: sealed }, w.at)).id;
+    }
+    const webhookUri = `${base}/webhooks/shopify/${encodeURIComponent(storeId)}`;
+    const config: Record<string, unknown> = {
+      ...existingConfig, shopDomain: shop, webhookUri,
+      ...(deps.app.shopUrls[shop] ? { baseUrl: deps.app.shopUrls[shop] } : {}),
+      ...(deps.app.allowHttpWebhooks ? { allowHttpWebhooks: true } : {}),
+    };
+    await updateStore(w.tx, supplierId, storeId, { config, sealedCredentials: sealed });
+    await restoreStoreAccess(w.tx, storeId);
+    const id = storeId;
+    w.afterCommit(() => deps.engine.invalidateStore(id));
+    return { storeId, created, config, existingConfig };
+  });
 
-  // The connect steps: location, discovery and mapping, webhook subscriptions; then the first sync.
+  // The connect steps against the shop: location, discovery, webhook subscriptions.
   const skus = await supplierListedSkus(deps.db, supplierId);
   const found = await connectShopifyStore({
-    shopDomain: shop, baseUrl, accessToken: tokens.accessToken, webhookCallbackUrl: webhookUri, allowHttpWebhooks: deps.app.allowHttpWebhooks,
+    shopDomain: shop, baseUrl, accessToken: tokens.accessToken, webhookCallbackUrl: String(config.webhookUri), allowHttpWebhooks: deps.app.allowHttpWebhooks,
     clock: deps.clock, ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(typeof existingConfig.locationId === 'string' ? { locationId: existingConfig.locationId } : {}),
   }, skus);
-  await updateStore(deps.db, supplierId, storeId, { config: { ...config, locationId: found.locationId } });
-  const listed = await storeListingSkus(deps.db, storeId);
+
+  // The mapping and the first sync (every listed SKU's quantity for this store), in one transaction.
   const problems: InstallReport['problems'] = found.problems.map((p) => ({ sku: p.sku, kind: p.kind, detail: p.detail }));
-  let listingsCreated = 0;
-  for (const l of found.listings) {
-    if (listed.has(l.sku)) continue;
-    try {
-      await createListing(deps.db, supplierId, { storeId, sku: l.sku, externalId: l.externalId, externalLocationId: found.locationId }, at);
-      listingsCreated++;
-    } catch (err) {
-      problems.push({ sku: l.sku, kind: 'not_saved', detail: (err as Error).message });
+  const listingsCreated = await transact(deps, supplierId, async (w) => {
+    await updateStore(w.tx, supplierId, storeId, { config: { ...config, locationId: found.locationId } });
+    const listed = await storeListingSkus(w.tx, storeId);
+    let n = 0;
+    for (const l of found.listings) {
+      if (listed.has(l.sku)) continue;
+      try {
+        await createListing(w.tx, supplierId, { storeId, sku: l.sku, externalId: l.externalId, externalLocationId: found.locationId }, w.at);
+        n++;
+      } catch (err) {
+        if (!(err instanceof DropsyncError)) throw err;
+        problems.push({ sku: l.sku, kind: 'not_saved', detail: err.message });
+      }
     }
-  }
-  await saveWebhookState(deps.db, storeId, found.webhooks.map((w) => ({ topic: w.topic, status: w.ok ? 'present' : 'failed', ...(w.error ? { error: w.error } : {}) })), now);
-  deps.engine.invalidateStore(storeId);
-  // The first full sync: every listed SKU's quantity is computed and pushed.
-  const storeSkus = [...(await storeListingSkus(deps.db, storeId))];
-  if (storeSkus.length) await deps.engine.recompute(supplierId, storeSkus);
+    await saveWebhookState(w.tx, storeId, found.webhooks.map((wh) => ({ topic: wh.topic, status: wh.ok ? 'present' : 'failed', ...(wh.error ? { error: wh.error } : {}) })), now);
+    await w.recompute([...(await storeListingSkus(w.tx, storeId))]);
+    w.afterCommit(() => deps.engine.invalidateStore(storeId));
+    return n;
+  });
   return {
     storeId, shop, created, scopes: tokens.scope, locationId: found.locationId, listingsCreated, listingsFound: found.listings.length, problems,
     webhooks: found.webhooks.map((w) => ({ topic: w.topic, ok: w.ok, ...(w.error ? { error: w.error } : {}) })), invite: st.invite,
+  };
+}
+
+/** The app as configured, or one whose every install is refused, saying what to set. */
+export function shopifyAppOf(deps: Pick<AppDeps, 'shopifyApp'>): ShopifyAppConfig {
+  return deps.shopifyApp ?? { clientId: '', clientSecret: '', scopes: SHOPIFY_SCOPES, publicUrl: null, shopUrls: {}, allowHttpWebhooks: false };
+}
+
+/** Installing dropsync's Shopify app on a shop: the two steps of the authorization code grant. */
+export function shopifyInstallCommands(deps: AppDeps) {
+  const installDeps = (): InstallDeps => ({ db: deps.db, sealer: deps.sealer, clock: deps.clock, engine: deps.engine, app: shopifyAppOf(deps) });
+  return {
+    /** Where to send the merchant's browser (the shop's authorization page). */
+    begin: (query: Record<string, string>) => beginInstall(installDeps(), query),
+    /** Shopify's redirect after the merchant's answer: connects the store, maps its items, first sync. */
+    complete: (query: Record<string, string>) => completeInstall(installDeps(), query),
   };
 }
