@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { registerConnector } from '../src/connectors/registry.ts';
 import type { Connector, PushItem } from '../src/connectors/types.ts';
-import { createEngine, createSupplier, type Engine } from '../src/engine/index.ts';
+import { createEngine, createSupplier, type DesiredEvent, type Engine } from '../src/engine/index.ts';
 import { openDatabase, type Db } from '../src/store/index.ts';
 import { sampleRss, summarize, type BenchOptions, type BenchSection, type Measurement } from './lib/index.ts';
 
@@ -155,9 +155,9 @@ async function steadyLag(engine: Engine, db: Db, supplierId: string, skus: numbe
   const commits = new Map<number, number>();
   const offDesired = engine.on('desired', (p) => {
     const now = Date.now();
-    const list = (p as { changes: { desiredAt: string }[] }).changes;
-    if (inWindow(now)) changes += list.length;
-    for (const c of list) commits.set(Date.parse(c.desiredAt), now);
+    const e = p as DesiredEvent;
+    if (inWindow(now)) changes += e.count;
+    for (const at of e.desiredAt ?? []) commits.set(Date.parse(at), now);
   });
   const offPushed = engine.on('pushed', (p) => {
     const now = Date.now();

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderModule, sampleRss, type BenchOptions, type BenchSection, type ModuleReport } from './lib/index.ts';
 
-const MODULES = ['domain', 'engine', 'shopify-full-sync', 'woo-full-sync', 'lag-emulators'] as const;
+const MODULES = ['domain', 'engine', 'recompute', 'shopify-full-sync', 'woo-full-sync', 'lag-emulators'] as const;
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** A module that runs longer than this (default; --timeout-min) is stopped and reported as failed. */

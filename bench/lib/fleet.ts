@@ -4,7 +4,7 @@
  * One retailer per store; no rules, so the default hybrid strategy without floors shows the whole pool on
  * every store, and a `set` of Q at the shared location makes every store show Q.
  */
-import { registerPlatformConnectors } from '../../src/app.ts';
+import { registerPlatformConnectors } from '../../src/runtime.ts';
 import type { Clock } from '../../src/domain/types.ts';
 import { startShopifyEmulator } from '../../src/emulators/shopify/index.ts';
 import { startWooEmulator } from '../../src/emulators/woocommerce/index.ts';

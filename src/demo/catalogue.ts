@@ -1,7 +1,7 @@
 /**
- * The demo's seeded world: a catalogue of a few hundred SKUs (stock from slow movers to deep stock), the seed's
- * hybrid rules (own channels keep 40%, as the seed's 200 of 500; deactivate below 3 units), and four retailers
- * with the seed's floors and ceilings (A 80/200, B 50/150, C 30/100, D 20/80), each on its own store.
+ * The demo's seeded world: a catalogue of a few hundred SKUs (stock from slow movers to deep stock), hybrid
+ * rules (own channels keep 40%, 200 of 500; deactivate below 3 units), and four retailers
+ * with floors and ceilings (A 80/200, B 50/150, C 30/100, D 20/80), each on its own store.
  */
 import { createRng } from '../sim/prng.ts';
 import type { DemoSku, DemoStoreSpec } from './types.ts';

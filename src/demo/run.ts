@@ -1,6 +1,6 @@
 /**
  * `dropsync demo`: the whole product on one machine. The server on embedded Postgres (through the composition
- * root, as `dropsync serve` runs it), four emulated retailer stores, a seeded catalogue with the seed's hybrid
+ * root, as `dropsync serve` runs it), four emulated retailer stores, a generated catalogue with hybrid
  * rules, every store connected through its connector's discovery, and a load of sales. Everything the demo
  * configures goes through the public API with the admin key, as a supplier's own scripts would.
  */
@@ -8,7 +8,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { bootstrap, createHttpApp, openRuntime, systemClock } from '../app.ts';
+import { bootstrap, createHttpApp, openRuntime, systemClock } from '../runtime.ts';
+import { readConfig } from '../config.ts';
 import { connectorFactory, registerConnector } from '../connectors/registry.ts';
 import { connectShopifyStore, createShopifyConnector } from '../connectors/shopify/index.ts';
 import { connectWooStore } from '../connectors/woocommerce/index.ts';
@@ -51,8 +52,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
   const clock = systemClock;
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'dropsync-demo-')));
-  // Embedded on purpose: the demo never touches a configured server database.
-  const env = { ...process.env, DATABASE_URL: '', DROPSYNC_DATA: dataDir };
+  // Embedded on purpose, from no environment: the demo never touches a configured server database or key.
+  const config = readConfig({ data: dataDir }, {});
   if (!connectorFactory('shopify')) registerConnector('shopify', createShopifyConnector);
 
   // The emulated stores are new on every run, so a database that knows the stores of an earlier run would
@@ -65,7 +66,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => {});
   };
   try {
-    const rt = await openRuntime({ dataDir, env, clock });
+    const rt = await openRuntime(config, { clock });
     cleanups.push(() => rt.close());
     const boot = await bootstrap(rt.db, clock, 'Demo supplier');
     if (!boot) throw new DropsyncError('conflict', 'the demo database already has keys', '--data');
@@ -90,7 +91,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoHandle> {
     cleanups.push(async () => void (await Promise.allSettled(stores.map((s) => s.emulator.close()))));
     log(`dropsync demo: server ${url}, data ${dataDir}, ${catalogue.length} SKUs, ${stores.length} stores`);
 
-    // The catalogue, the seed's hybrid rules, and the starting stock.
+    // The catalogue, the hybrid rules, and the starting stock.
     const csv = ['sku,name,category,listed', ...catalogue.map((c) => `${c.sku},${c.name},${c.category},true`)].join('\n');
     await api('POST', '/v1/skus/import', { csv });
     await api('PUT', '/v1/rules/global', DEMO_RULES);

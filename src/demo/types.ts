@@ -1,7 +1,7 @@
 /**
  * Terms:
  * - demo: one process with the dropsync server on embedded Postgres, four emulated retailer stores (two Shopify,
- *   two WooCommerce, one of them losing 15% of its webhooks), a seeded catalogue with the seed's hybrid rules,
+ *   two WooCommerce, one of them losing 15% of its webhooks), a generated catalogue with hybrid rules,
  *   and a load of own-channel stock changes and retailer shoppers.
  * - stale level: what a store showed before dropsync connected (the retailer's last CSV import). It is above any
  *   number dropsync would push, so a store still showing it has not been synced yet.
@@ -25,7 +25,7 @@ export interface DemoStoreSpec {
   webhookLoss: number;
   /** SKUs this store lists (a retailer carries part of the catalogue). */
   skus: string[];
-  /** Floor and ceiling for this retailer (global rule), the seed's A-D. */
+  /** Floor and ceiling for this retailer (global rule): A-D of the hybrid example. */
   floor: number;
   ceiling: number;
 }

@@ -1,5 +1,5 @@
 /**
- * The five allocation strategies of SPEC section 4: how one SKU's `pool` is shown to its retailers.
+ * The five allocation strategies: how one SKU's `pool` is shown to its retailers.
  * Pure and deterministic; every result is an integer >= 0 and never above the retailer's ceiling.
  */
 import { largestRemainder } from './largest-remainder.ts';

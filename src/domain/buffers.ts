@@ -1,6 +1,6 @@
 /**
- * Buffers (SPEC section 5): units held back from retailers after the own-channel reserve, so stock moving between
- * two syncs does not oversell. Also the velocity and sync classes of the seed's recommendation table, and scope
+ * Buffers: units held back from retailers after the own-channel reserve, so stock moving between
+ * two syncs does not oversell. Also the velocity and sync classes of the recommendation table, and scope
  * resolution (SKU > category > global) for any kind of rule.
  */
 import type { BufferRule, SyncClass, VelocityClass } from './types.ts';
@@ -28,7 +28,7 @@ export function velocityClass(unitsPerDay: number): VelocityClass {
   return 'high';
 }
 
-/** The seed's table: buffer percent by velocity class and sync class; null = not viable (deactivate and warn). */
+/** The recommendation table: buffer percent by velocity class and sync class; null = not viable (deactivate and warn). */
 export const BUFFER_TABLE: Readonly<Record<VelocityClass, Readonly<Record<SyncClass, number | null>>>> = {
   slow: { daily: 10, hourly: 5, realtime: 2 },
   medium: { daily: 20, hourly: 10, realtime: 5 },
@@ -41,7 +41,7 @@ export function tablePercent(unitsPerDay: number, delaySeconds: number): number 
 }
 
 /**
- * The seed's formula: velocity x delay(days) / stock x 100. With no stock, any expected sale is a total loss: 100.
+ * The formula: velocity x delay(days) / stock x 100. With no stock, any expected sale is a total loss: 100.
  */
 export function formulaPercent(unitsPerDay: number, delaySeconds: number, stock: number): number {
   const exposure = unitsPerDay * (delaySeconds / 86400);
@@ -67,7 +67,7 @@ export interface BufferOutcome {
 
 /**
  * Buffer units for `afterReserve` units. `stock` is what the formula divides by: the SKU's available stock
- * (max(0, atp)), as in the seed's "200 units" example.
+ * (max(0, atp)), as in the "200 units" example (15/day, 4 h: 1.25%, rounded up to 5%).
  */
 export function computeBuffer(rule: BufferRule | undefined, afterReserve: number, stock: number): BufferOutcome {
   if (!rule) return { units: 0, percent: undefined, notViable: false };

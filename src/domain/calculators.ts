@@ -1,4 +1,4 @@
-/** The seed's business figures (SPEC section 10) as plain functions over measured inputs. */
+/** Business figures (phantom exposure, oversell cost, sync level, full-sync time) as plain functions over measured inputs. */
 import { invalid } from './errors.ts';
 import type { SyncLevel } from './types.ts';
 
@@ -52,7 +52,7 @@ export interface SyncLevelInfo {
   name: string;
   method: string;
   typicalDelay: string;
-  /** The seed's oversell rate range for this level, as fractions of orders. */
+  /** The typical oversell rate range of this level's sync method, as fractions of orders. */
   oversellRate: { low: number; high: number };
 }
 
@@ -64,7 +64,7 @@ export const SYNC_LEVELS: Readonly<Record<SyncLevel, SyncLevelInfo>> = {
 };
 
 /**
- * The seed's sync level a measured delay achieves. The seed's ranges leave gaps; each delay gets the best level
+ * The sync level a measured delay achieves. The levels' typical ranges leave gaps; each delay gets the best level
  * whose upper bound it meets: up to 5 s real-time (4); up to 15 min polling (3, so a 30 s poll is still level 3);
  * up to 4 h scheduled (2, so a 30 min feed counts as scheduled); beyond 4 h manual (1).
  */

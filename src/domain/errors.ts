@@ -2,7 +2,13 @@
  * The one error type of dropsync. Every layer throws this; `src/http` maps `kind` to a status in one place
  * and the CLI maps it to exit code 2 with one line on stderr.
  */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unauthorized' | 'rate_limited' | 'upstream';
+/**
+ * invalid: bad input (naming the field); not_found; conflict: the request contradicts the current state;
+ * unauthorized: no or an unknown key or session; forbidden: a known caller asking for what it may not do;
+ * rate_limited; upstream: a store's platform refused or could not be reached; unavailable: this server
+ * cannot answer it now (e.g. the dashboard bundle is not built).
+ */
+export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'upstream' | 'unavailable';
 
 export class DropsyncError extends Error {
   readonly kind: ErrorKind;

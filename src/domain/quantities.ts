@@ -1,5 +1,5 @@
 /**
- * One SKU's numbers, in exactly the order of SPEC section 3: onHand, committed, held -> atp -> ownReserve ->
+ * One SKU's numbers, in exactly this order: onHand, committed, held -> atp -> ownReserve ->
  * afterReserve -> buffer -> pool -> deactivated -> shown per retailer -> overlap.
  * The engine calls this after every change for every affected SKU, so it stays allocation-light.
  */

@@ -1,5 +1,5 @@
 /**
- * Terms (SPEC sections 2-5, 10):
+ * Terms:
  * - onHand: units at locations shared with retailers.
  * - committed: units of accepted retailer orders not yet fulfilled or cancelled.
  * - held: units in unexpired holds (cart reservations).
@@ -38,7 +38,7 @@ export const STRATEGIES: readonly Strategy[] = ['equal', 'proportional', 'priori
 /** Own-channel reserve: absolute units or a percent of atp. */
 export type ReserveRule = { units: number } | { percent: number };
 
-/** Buffer rule (SPEC section 5). Delays are in seconds. */
+/** Buffer rule. Delays are in seconds. */
 export type BufferRule =
   | { percent: number }
   | { units: number }
@@ -58,7 +58,7 @@ export interface SkuAllocationInput {
   retailers: RetailerAllocationInput[];
 }
 
-/** The quantities of SPEC section 3 plus each retailer's shown quantity. */
+/** One SKU's quantities, in the order they are computed, plus each retailer's shown quantity. */
 export interface SkuAllocationResult {
   onHand: number;
   committed: number;

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { listSkuCodes } from '../store/ops/allocation-inputs.ts';
 import { DESIRED_CHANNEL, parseDesiredPayload, type DesiredChange } from '../store/ops/desired.ts';
 import { every, realScheduler } from './scheduler.ts';
 import { WEBHOOK_WINDOW_MS } from '../connectors/webhook-health.ts';
@@ -19,7 +18,8 @@ import { IngestQueue } from './ingest-queue.ts';
 import { engineMetrics } from './metrics.ts';
 import { closeOrder, submitOrder, type SubmitOutcome } from './orders.ts';
 import { reconcileStore, receiveLevel, receiveOrder, receiveOrderCancelled } from './reconcile.ts';
-import { recomputeChunks } from './recompute.ts';
+import { recomputeWithin } from './recompute.ts';
+import { DesiredChanges } from './desired-changes.ts';
 import { retryTx } from './retry.ts';
 import type { Engine, EngineEvent, EngineOptions } from './types.ts';
 import { releaseAllLeases } from '../store/ops/leases.ts';
@@ -76,13 +76,19 @@ export function createEngine(opts: EngineOptions): Engine {
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => { background.add(p); void p.finally(() => background.delete(p)); };
 
-  // This process's own desired writes wake the dispatcher directly (their stores' runs read the table, or the
-  // stores are claimed), and the listener skips their NOTIFY: PGlite delivers a notification to its own process
-  // only with its next statement, which on a quiet database can be a second away.
-  const afterDesired = (supplierId: string, changed: DesiredChange[]) => {
-    if (changed.length === 0) return;
-    ctx.emit('desired', { supplierId, changes: changed });
-    if (running) dispatcher.notify(new Set(changed.map((c) => c.storeId)));
+  // After a commit that changed desired rows: the live event (counts only), then the dispatcher. This process's
+  // own desired writes wake it directly (their stores' runs read the table, or the stores are claimed), and the
+  // listener skips their NOTIFY: PGlite delivers a notification to its own process only with its next statement,
+  // which on a quiet database can be a second away.
+  const afterDesired = (changes: DesiredChanges) => {
+    if (changes.count === 0) return;
+    ctx.emit('desired', changes.event());
+    if (running) dispatcher.notify(changes.storeIds);
+  };
+  const changesOf = (supplierId: string, changed: readonly DesiredChange[]) => {
+    const c = new DesiredChanges(supplierId, 0);
+    c.add(changed);
+    return c;
   };
   const afterOrder = (source: string, out: SubmitOutcome) => {
     const supplierId = out.supplierId;
@@ -151,7 +157,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const out = await ingestQueue.submit(supplierId, events);
       for (const s of ['applied', 'duplicate', 'stale', 'invalid'] as const) if (out.result[s]) engineMetrics.events.inc({ outcome: s }, out.result[s]);
       if (out.skus.length) ctx.emit('stock', { supplierId, skus: out.skus });
-      afterDesired(supplierId, out.changed);
+      afterDesired(changesOf(supplierId, out.changed));
       return out.result;
     },
     async submitOrder(supplierId, storeId, order, source) {
@@ -185,11 +191,16 @@ export function createEngine(opts: EngineOptions): Engine {
       return out.count;
     },
     async recompute(supplierId, skus) {
-      const list = skus === 'all' ? await listSkuCodes(ctx.db, supplierId) : skus;
-      const changed = await retryTx(() => recomputeChunks(ctx.db, supplierId, list, () => ctx.clock.now(), ctx.origin));
-      afterDesired(supplierId, changed);
-      return changed.length;
+      const changes = await retryTx(async () => {
+        const into = new DesiredChanges(supplierId);
+        await ctx.db.transaction((tx) => recomputeWithin(tx, supplierId, skus, () => ctx.clock.now(), ctx.origin, into));
+        return into;
+      });
+      afterDesired(changes);
+      return changes.count;
     },
+    recomputeWithin: (tx, supplierId, skus, into) => recomputeWithin(tx, supplierId, skus, () => ctx.clock.now(), ctx.origin, into),
+    committed: (changes) => afterDesired(changes),
     getSku: (supplierId, sku, limit) => getSku(ctx, supplierId, sku, limit),
     storeSync: (storeId, opts) => storeSync(ctx, storeId, opts?.sinceMs),
     dispatchOnce: () => dispatcher.runUntilIdle(),
@@ -243,10 +254,10 @@ export function createEngine(opts: EngineOptions): Engine {
       await connectors.closeAll();
     },
     on(event, cb) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
       set.add(cb);
-      return () => { set!.delete(cb); };
+      return () => { set.delete(cb); };
     },
   };
   return engine;

@@ -1,5 +1,5 @@
 /**
- * Holds (cart reservations, SPEC section 7): units set aside for 10-15 minutes that reduce atp on every store
+ * Holds (cart reservations): units set aside for 10-15 minutes that reduce atp on every store
  * at once. Released by hand, converted by an order that names them, or expired by the sweeper (using the Clock).
  */
 import { DropsyncError, invalid } from '../domain/errors.ts';

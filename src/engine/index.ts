@@ -1,4 +1,4 @@
-/** The durable sync engine: ingest, orders, holds, recompute, dispatch, reconciliation (SPEC sections 3-8). */
+/** The durable sync engine: ingest, orders, holds, recompute, dispatch, reconciliation. */
 export type * from './types.ts';
 export { createEngine } from './engine.ts';
 export { createSupplier } from './supplier.ts';
@@ -8,3 +8,4 @@ export { HOLD_TTL_DEFAULT, HOLD_TTL_MAX, HOLD_TTL_MIN } from './holds.ts';
 export { DEFAULT_OVERSELL_COST } from './orders.ts';
 export { plainCredentials } from './connectors.ts';
 export { DESIRED_CHANNEL } from '../store/ops/desired.ts';
+export { DesiredChanges, HANDOFF_MAX } from './desired-changes.ts';

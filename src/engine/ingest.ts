@@ -1,5 +1,5 @@
 /**
- * Stock event ingestion (SPEC section 6), set-wise: one transaction per batch, the affected SKU rows locked once
+ * Stock event ingestion, set-wise: one transaction per batch, the affected SKU rows locked once
  * in sorted order, every read and write one statement over the whole batch.
  *
  * Semantics, exactly:
@@ -26,7 +26,8 @@ import type { EventResult, IngestResult, StockEventInput } from './types.ts';
 export const MAX_BATCH = 1000;
 const SALE_REASON = /sale|sold|order/i;
 
-interface Valid { index: number; ev: StockEventInput; sku: string; location: string; t: number }
+/** A checked event: `amount` is a set's quantity or an adjust's delta. */
+interface Valid { index: number; ev: StockEventInput; sku: string; location: string; t: number; amount: number }
 
 function validate(raw: unknown, i: number): { ok: Valid } | { error: string } {
   if (raw === null || typeof raw !== 'object') return { error: `events[${i}]: must be an object` };
@@ -36,10 +37,11 @@ function validate(raw: unknown, i: number): { ok: Valid } | { error: string } {
   if (typeof e.sku !== 'string' || e.sku.trim() === '' || e.sku.length > 200) return { error: `${f('sku')}: required string` };
   if (typeof e.location !== 'string' || e.location.trim() === '') return { error: `${f('location')}: required string` };
   if (e.kind !== 'set' && e.kind !== 'adjust') return { error: `${f('kind')}: must be "set" or "adjust"` };
-  if (e.kind === 'set' && (!Number.isSafeInteger(e.quantity) || (e.quantity as number) < 0 || (e.quantity as number) > 2_000_000_000)) {
+  const amount = e.kind === 'set' ? e.quantity : e.delta;
+  if (e.kind === 'set' && (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0 || amount > 2_000_000_000)) {
     return { error: `${f('quantity')}: a set needs an integer quantity >= 0` };
   }
-  if (e.kind === 'adjust' && (!Number.isSafeInteger(e.delta) || Math.abs(e.delta as number) > 2_000_000_000)) {
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || Math.abs(amount) > 2_000_000_000) {
     return { error: `${f('delta')}: an adjust needs an integer delta` };
   }
   const t = typeof e.occurredAt === 'string' ? Date.parse(e.occurredAt) : NaN;
@@ -47,7 +49,7 @@ function validate(raw: unknown, i: number): { ok: Valid } | { error: string } {
   for (const k of ['source', 'reason'] as const) {
     if (e[k] !== undefined && e[k] !== null && typeof e[k] !== 'string') return { error: `${f(k)}: must be a string` };
   }
-  return { ok: { index: i, ev: e as unknown as StockEventInput, sku: e.sku.trim(), location: e.location.trim(), t } };
+  return { ok: { index: i, ev: e as unknown as StockEventInput, sku: e.sku.trim(), location: e.location.trim(), t, amount } };
 }
 
 export interface IngestOutcome { result: IngestResult; changed: DesiredChange[]; skus: string[] }
@@ -153,7 +155,7 @@ export async function applyIngest(
       let outcome: 'applied' | 'stale' = 'applied';
       let delta = 0;
       if (v.ev.kind === 'adjust') {
-        delta = v.ev.delta!;
+        delta = v.amount;
         const list = batchAdjusts.get(key) ?? [];
         list.push({ t: v.t, delta });
         batchAdjusts.set(key, list);
@@ -166,7 +168,7 @@ export async function applyIngest(
       } else {
         let later = laterSumOf.get(v) ?? 0;
         for (const a of batchAdjusts.get(key) ?? []) if (a.t > v.t) later += a.delta;
-        delta = v.ev.quantity! + later - level.onHand;
+        delta = v.amount + later - level.onHand;
         level.lastSetAt = v.t;
       }
       level.onHand += delta;
@@ -174,7 +176,7 @@ export async function applyIngest(
       if (isShared) sku.on_hand += delta;
       eventRows.push({
         eventId: v.ev.id, sku: v.sku, locationId: v.location, kind: v.ev.kind,
-        quantity: v.ev.kind === 'set' ? v.ev.quantity! : null, delta: v.ev.kind === 'adjust' ? v.ev.delta! : null,
+        quantity: v.ev.kind === 'set' ? v.amount : null, delta: v.ev.kind === 'adjust' ? v.amount : null,
         occurredAt: iso(v.t), source: v.ev.source ?? null, reason: v.ev.reason ?? null, outcome,
       });
       ledger.push({

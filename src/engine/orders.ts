@@ -1,5 +1,5 @@
 /**
- * Retailer orders (SPEC section 7): deduplicated by (store, platform order id); committed in one transaction
+ * Retailer orders: deduplicated by (store, platform order id); committed in one transaction
  * with the SKU rows locked in sorted order; atp >= quantity -> accepted, else the units it cannot get are a
  * conflict. Conflicts are compensated after commit (compensate.ts). Fulfil and cancel move units out of committed.
  */
@@ -12,6 +12,7 @@ import {
   loadStoreOwner, setOrderStatus, type OrderLineRow, type OrderRow,
 } from '../store/ops/orders.ts';
 import { lockHold, setHoldStatus } from '../store/ops/holds.ts';
+import { fullestSharedLocations } from '../store/ops/levels.ts';
 import type { Db } from '../store/types.ts';
 import { isoDay, NOTIFY_ALL, recomputeSkus } from './recompute.ts';
 import { ingestEvents } from './ingest.ts';
@@ -62,7 +63,8 @@ export async function submitOrder(
     });
     if (!inserted) {
       const existing = await findOrderByPlatformId(tx, supplierId, storeId, order.platformOrderId.trim());
-      return { supplierId, result: await readOrder(tx, existing!, true), skus: [], conflicts: 0 };
+      if (!existing) throw new DropsyncError('conflict', 'an order with this platform id is being recorded; send it again', 'platformOrderId');
+      return { supplierId, result: await readOrder(tx, existing, true), skus: [], conflicts: 0 };
     }
     const codes = order.lines.map((l) => (l.sku ?? '').trim());
     const totals = await lockSkus(tx, supplierId, codes.filter((c) => c !== ''));
@@ -125,17 +127,6 @@ export async function submitOrder(
   });
 }
 
-/** Picks, per SKU, the shared location the shipped units leave from: the one holding most. */
-async function shipFrom(db: Db, supplierId: string, skus: string[]): Promise<Map<string, string>> {
-  const rows = await db.query<{ sku: string; location_id: string }>(
-    `select distinct on (sl.sku) sl.sku, sl.location_id from stock_levels sl
-     join locations l on l.supplier_id = sl.supplier_id and l.id = sl.location_id and l.shared
-     where sl.supplier_id = $1 and sl.sku = any($2::text[]) order by sl.sku, sl.on_hand desc, sl.location_id`,
-    [supplierId, skus],
-  );
-  return new Map(rows.map((r) => [r.sku, r.location_id]));
-}
-
 /**
  * Fulfil: the accepted units ship, so they leave committed AND on-hand. The on-hand part is recorded as an
  * `adjust` stock event (id `fulfil:<order>:<line>`, reason fulfilment) so a later `set` treats it like any delta.
@@ -167,7 +158,8 @@ export async function closeOrder(ctx: Ctx, supplierId: string, orderId: string, 
     await setOrderStatus(tx, orderId, to, at);
     const skus = [...totals.keys()];
     if (to === 'fulfilled' && live.length > 0) {
-      const from = await shipFrom(tx, supplierId, skus);
+      // The shipped units leave from the shared location holding most of each SKU.
+      const from = await fullestSharedLocations(tx, supplierId, skus);
       await ingestEvents({ ...ctx, db: tx }, supplierId, live.map((l) => ({
         id: `fulfil:${orderId}:${l.line_no}`, sku: l.sku, location: from.get(l.sku) ?? 'main', kind: 'adjust' as const,
         delta: -l.accepted, occurredAt: at, source: 'dropsync', reason: 'fulfilment',

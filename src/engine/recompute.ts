@@ -1,18 +1,21 @@
 /**
  * Recompute: for affected SKUs, load rules, listings and measured velocity, call the domain's allocateSku and
  * write desired quantities per (store, listing) in the caller's transaction. A retailer with several stores
- * shows its shown[r] on each of them.
+ * shows its shown[r] on each of them. Large sets (a global rule change: every SKU) go in chunks whose changes
+ * stream into a DesiredChanges, so memory does not grow with the catalogue.
  */
 import { allocateSku } from '../domain/index.ts';
 import type { RetailerAllocationInput, SkuAllocationResult, Strategy } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import {
-  loadAllRules, loadListingTargets, loadSkuStates, worstSyncDelayMs, type ListingTargetRow, type SkuStateRow,
+  loadAllRules, loadListingTargets, loadSkuStates, lockSkuPage, worstSyncDelayMs, type ListingTargetRow, type RetailerRuleRow,
+  type RuleRow, type SkuStateRow,
 } from '../store/ops/allocation-inputs.ts';
 import { loadSales } from '../store/ops/sales.ts';
-import { writeDesired, type DesiredChange, type DesiredWrite } from '../store/ops/desired.ts';
+import { lockDesiredPage, writeDesired, type DesiredChange, type DesiredWrite } from '../store/ops/desired.ts';
 import { buildRuleBook, toBufferRule } from './rules.ts';
-import type { SkuTotalsRow } from '../store/ops/skus.ts';
+import { lockSkus, type SkuTotalsRow } from '../store/ops/skus.ts';
+import type { DesiredChanges } from './desired-changes.ts';
 
 export const VELOCITY_WINDOW_DAYS = 28;
 const DAY_MS = 86_400_000;
@@ -37,6 +40,8 @@ export interface ComputeOptions {
   states?: SkuStateRow[];
   /** Read velocity even when no rule needs it (to show it). */
   withVelocity?: boolean;
+  /** The supplier's rules, when the caller already read them (one read for many chunks). */
+  rules?: { rules: RuleRow[]; retailerRules: RetailerRuleRow[] };
 }
 
 /** How long a supplier's measured sync delay is reused (clock time). */
@@ -63,7 +68,7 @@ export async function computeAllocations(
   const unique = [...new Set(skus)];
   // Sequential: `db` may be one transaction's connection, which runs one statement at a time.
   const states = opts.states ?? await loadSkuStates(db, supplierId, unique);
-  const { rules, retailerRules } = await loadAllRules(db, supplierId);
+  const { rules, retailerRules } = opts.rules ?? await loadAllRules(db, supplierId);
   const targets = await loadListingTargets(db, supplierId, unique);
   const book = buildRuleBook(rules, retailerRules);
   const since = now - (VELOCITY_WINDOW_DAYS - 1) * DAY_MS;
@@ -124,6 +129,7 @@ export const NOTIFY_ALL = '';
  */
 export async function recomputeSkus(
   db: Db, supplierId: string, skus: readonly string[], now: number, origin: string, states?: readonly SkuTotalsRow[],
+  rules?: ComputeOptions['rules'],
 ): Promise<DesiredChange[]> {
   if (skus.length === 0) return [];
   const want = new Set(skus);
@@ -131,25 +137,59 @@ export async function recomputeSkus(
     ? states.filter((s) => want.has(s.sku)).map((s) => ({ sku: s.sku, category: s.category, name: s.name ?? null, listed: s.listed ?? true,
       on_hand: s.on_hand, committed: s.committed, held: s.held }))
     : undefined;
-  const { desired } = await computeAllocations(db, supplierId, skus, now, known ? { states: known } : {});
+  const { desired } = await computeAllocations(db, supplierId, skus, now, { ...(known ? { states: known } : {}), ...(rules ? { rules } : {}) });
   return writeDesired(db, supplierId, desired, new Date(now).toISOString(), origin);
 }
 
+/** SKUs computed and written per statement group by recomputeWithin: 500 SKUs x 20 stores is 10,000 rows. */
+export const RECOMPUTE_CHUNK = 500;
+/** Desired rows locked per statement before a multi-chunk recompute writes any. */
+const LOCK_PAGE = 20_000;
+
 /**
- * Public recompute (after rules, retailers or listings change): chunks of SKUs, each chunk in its own
- * transaction with its SKU rows locked so a concurrent change cannot be overwritten by an older computation.
+ * Recomputes `skus` ('all': every SKU of the supplier) in the caller's transaction `tx`, with the SKU rows
+ * locked (in SKU order) so a concurrent change cannot be overwritten by an older computation. The changes of
+ * each chunk go into `into` and are dropped here, so memory stays bounded whatever the size of the set.
+ *
+ * Lock order: when the set spans several chunks, its SKU rows and then its desired rows (in listing-id order)
+ * are all locked before the first write. Every other writer of `desired` (ingest, orders, the dispatcher's
+ * confirmations) takes SKUs before desired rows and desired rows in listing-id order, so a long transaction
+ * whose writes go chunk by chunk cannot deadlock with them. PGlite runs one transaction at a time: no locks.
  */
-export async function recomputeChunks(
-  db: Db, supplierId: string, skus: readonly string[], now: () => number, origin: string, chunk = 500,
-): Promise<DesiredChange[]> {
-  const sorted = [...new Set(skus)].sort();
-  const changed: DesiredChange[] = [];
-  for (let i = 0; i < sorted.length; i += chunk) {
-    const part = sorted.slice(i, i + chunk);
-    changed.push(...await db.transaction(async (tx) => {
-      await tx.query(`select 1 from skus where supplier_id = $1 and sku = any($2::text[]) order by sku for update`, [supplierId, part]);
-      return recomputeSkus(tx, supplierId, part, now(), origin);
-    }));
+export async function recomputeWithin(
+  tx: Db, supplierId: string, skus: readonly string[] | 'all', now: () => number, origin: string, into: DesiredChanges,
+  chunk = RECOMPUTE_CHUNK,
+): Promise<void> {
+  const rules = await loadAllRules(tx, supplierId);
+  const sorted = skus === 'all' ? null : [...new Set(skus)].sort();
+  // Each chunk: the next SKUs, locked, with their totals.
+  const chunks = async function* (): AsyncGenerator<{ codes: string[]; states: SkuTotalsRow[] }> {
+    if (sorted) {
+      for (let i = 0; i < sorted.length; i += chunk) {
+        const codes = sorted.slice(i, i + chunk);
+        yield { codes, states: [...(await lockSkus(tx, supplierId, codes)).values()] };
+      }
+      return;
+    }
+    for (let after: string | null = null; ;) {
+      const states = await lockSkuPage(tx, supplierId, after, chunk);
+      const last = states.at(-1);
+      if (!last) return;
+      yield { codes: states.map((s) => s.sku), states };
+      if (states.length < chunk) return;
+      after = last.sku;
+    }
+  };
+  const several = sorted === null || sorted.length > chunk;
+  if (several && tx.kind === 'postgres') {
+    for await (const _ of chunks()) { /* locks the SKU rows, chunk by chunk, in SKU order */ }
+    for (let after: string | null = null; ;) {
+      after = await lockDesiredPage(tx, supplierId, sorted, after, LOCK_PAGE);
+      if (after === null) break;
+    }
   }
-  return changed;
+  for await (const { codes, states } of chunks()) {
+    into.add(await recomputeSkus(tx, supplierId, codes, now(), origin, states, rules));
+  }
 }
+

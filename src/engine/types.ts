@@ -1,5 +1,5 @@
 /**
- * Terms (SPEC sections 3, 6-8):
+ * Terms:
  * - stock event: `set` (absolute on-hand at a location) or `adjust` (delta), idempotent by `id`.
  * - stale set: a `set` older than the newest `set` already applied for that (SKU, location); recorded, changes nothing.
  * - ledger: append-only lines, one per change, with the resulting onHand/committed/held/atp.
@@ -19,6 +19,7 @@ import type { Clock, SkuAllocationResult, Strategy } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import type { RemoteOrder } from '../connectors/types.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { DesiredChanges } from './desired-changes.ts';
 
 export interface StockEventInput {
   /** Idempotency key, unique per supplier. */
@@ -265,10 +266,20 @@ export interface EngineOptions {
 
 export type EngineEvent = 'desired' | 'pushed' | 'stock' | 'order' | 'conflict';
 
+/** The `desired` event: how many desired rows a commit changed, per store (counts and ids, never the rows). */
+export interface DesiredEvent {
+  supplierId: string;
+  count: number;
+  stores: { storeId: string; count: number }[];
+  /** The desired_at the changed rows carry (one per transaction): benchmarks match acknowledgements to commits by it. */
+  desiredAt: string[];
+}
+
 export interface Engine {
   readonly db: Db;
   readonly processId: string;
-  ingestEvents(supplierId: string, events: StockEventInput[]): Promise<IngestResult>;
+  /** Applies a call's stock events (up to 1,000). Each is checked on its own, so they are taken as received. */
+  ingestEvents(supplierId: string, events: readonly (StockEventInput | unknown)[]): Promise<IngestResult>;
   submitOrder(supplierId: string, storeId: string | null, order: OrderInput, source: OrderSource): Promise<OrderResult>;
   fulfilOrder(supplierId: string, orderId: string): Promise<OrderResult>;
   cancelOrder(supplierId: string, orderId: string): Promise<OrderResult>;
@@ -276,8 +287,21 @@ export interface Engine {
   releaseHold(supplierId: string, holdId: string): Promise<HoldView>;
   /** Expires holds past their time (the sweeper calls it); returns how many. */
   expireHolds(): Promise<number>;
-  /** Recomputes desired quantities after rules, retailers or listings changed. Returns listings whose desired changed. */
+  /**
+   * Recomputes desired quantities after rules, retailers or listings changed, in a transaction of its own.
+   * Returns how many listings' desired changed. Commands that write and recompute together use
+   * recomputeWithin and committed instead.
+   */
   recompute(supplierId: string, skus: string[] | 'all'): Promise<number>;
+  /**
+   * Recomputes the desired quantities of `skus` ('all': every SKU of the supplier) inside the caller's
+   * transaction `tx`, so a command's write and the quantities it implies commit together or not at all. The
+   * changes are gathered into `into` (bounded memory: see DesiredChanges); once `tx` has committed, hand them
+   * to `committed`. If `tx` rolls back, drop `into`: nothing was changed.
+   */
+  recomputeWithin(tx: Db, supplierId: string, skus: readonly string[] | 'all', into: DesiredChanges): Promise<void>;
+  /** After the transaction that filled `changes` committed: wakes the stores concerned and emits `desired`. */
+  committed(changes: DesiredChanges): void;
   getSku(supplierId: string, sku: string, ledgerLimit?: number): Promise<SkuView>;
   /** Lag figures cover the last hour, or the time since `sinceMs` when that is later (e.g. after an initial full sync). */
   storeSync(storeId: string, opts?: { sinceMs?: number }): Promise<StoreSyncView>;

@@ -1,6 +1,8 @@
-/** Read models: one SKU's numbers explained (SPEC section 3 + ledger) and one store's sync health (section 10). */
+/** Read models: one SKU's numbers explained (its quantities and ledger) and one store's sync health. */
 import { DropsyncError } from '../domain/errors.ts';
 import { readLedger } from '../store/ops/ledger.ts';
+import { desiredOfSku } from '../store/ops/desired.ts';
+import { skuLocations } from '../store/ops/levels.ts';
 import { countDirty, listingProblems } from '../store/ops/dispatch.ts';
 import { lagStats, loadStore, reconcileIntervalSeconds } from '../store/ops/stores.ts';
 import { computeAllocations } from './recompute.ts';
@@ -13,12 +15,8 @@ export async function getSku(ctx: Ctx, supplierId: string, sku: string, ledgerLi
   const a = skus.get(sku);
   if (!a) throw new DropsyncError('not_found', 'unknown SKU', 'sku');
   const [desired, locations, ledger] = await Promise.all([
-    ctx.db.query<{ listing_id: string; desired: number; confirmed: number | null }>(
-      `select listing_id, desired, confirmed from desired where supplier_id = $1 and sku = $2`, [supplierId, sku]),
-    ctx.db.query<{ location_id: string; on_hand: number; shared: boolean; last_set_at: string | null }>(
-      `select sl.location_id, sl.on_hand, coalesce(l.shared, true) as shared, sl.last_set_at::text as last_set_at
-       from stock_levels sl left join locations l on l.supplier_id = sl.supplier_id and l.id = sl.location_id
-       where sl.supplier_id = $1 and sl.sku = $2 order by sl.location_id`, [supplierId, sku]),
+    desiredOfSku(ctx.db, supplierId, sku),
+    skuLocations(ctx.db, supplierId, sku),
     readLedger(ctx.db, supplierId, sku, ledgerLimit),
   ]);
   const d = new Map(desired.map((r) => [r.listing_id, r]));

@@ -1,18 +1,20 @@
 /**
  * The HTTP API: `buildApp` returns a ready Fastify instance (not listening). Every route has JSON schemas for
- * its params, query, body and responses; /openapi.json and /docs are generated from them. `/` is left free for
- * the dashboard.
+ * its params, query, body and responses; handlers get request types derived from them, and /openapi.json and
+ * /docs are generated from them. Handlers read through the store's read functions and write through the
+ * application layer's commands. `/` is left free for the dashboard.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { DropsyncError } from '../domain/errors.ts';
-import { installAuth, installSecurityHeaders } from './auth.ts';
+import { bearerKey, installAuth, installSecurityHeaders } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { ErrorSchema } from './schemas.ts';
 import { createValidatorCompiler } from './validation.ts';
 import { installHttpMetrics } from './metrics.ts';
-import type { BuildAppOptions } from './types.ts';
+import type { BuildAppOptions, RouteDeps } from './types.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { locationRoutes } from './routes/locations.ts';
@@ -30,9 +32,20 @@ import { connectShopifyRoutes } from './routes/connect-shopify.ts';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-export interface RouteDeps extends BuildAppOptions {
-  /** The clock's time as a Date, for timestamps written by this request. */
-  now(): Date;
+/** The /v1 routes, on whatever scope authenticates them (the API's bearer keys, or the dashboard's session). */
+export function v1Routes(scope: FastifyInstance, deps: RouteDeps): void {
+  const app = scope.withTypeProvider<JsonSchemaToTsProvider>();
+  keyRoutes(app, deps);
+  locationRoutes(app, deps);
+  skuRoutes(app, deps);
+  stockEventRoutes(app, deps);
+  ruleRoutes(app, deps);
+  retailerRoutes(app, deps);
+  storeRoutes(app, deps);
+  listingRoutes(app, deps);
+  orderRoutes(app, deps);
+  holdRoutes(app, deps);
+  conflictRoutes(app, deps);
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -50,7 +63,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   installErrorHandling(app);
   installBodyParsers(app, bodyLimit);
-  installAuth(app, opts.db);
   installSecurityHeaders(app);
   if (opts.metricsRegistry) installHttpMetrics(app, opts.metricsRegistry);
   app.addSchema(ErrorSchema);
@@ -67,24 +79,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const deps: RouteDeps = { ...opts, now: () => new Date(opts.clock.now()) };
-  healthRoutes(app, deps);
-  keyRoutes(app, deps);
-  locationRoutes(app, deps);
-  skuRoutes(app, deps);
-  stockEventRoutes(app, deps);
-  ruleRoutes(app, deps);
-  retailerRoutes(app, deps);
-  storeRoutes(app, deps);
-  listingRoutes(app, deps);
-  orderRoutes(app, deps);
-  holdRoutes(app, deps);
-  conflictRoutes(app, deps);
-  webhookRoutes(app, deps);
-  connectShopifyRoutes(app, deps);
-
-  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  // The API in a scope of its own, so its authentication (bearer keys) covers its routes and nothing else.
+  await app.register(async (api) => {
+    installAuth(api, opts.db, bearerKey);
+    const typed = api.withTypeProvider<JsonSchemaToTsProvider>();
+    healthRoutes(typed, deps);
+    webhookRoutes(typed, deps);
+    connectShopifyRoutes(typed, deps);
+    v1Routes(api, deps);
+    api.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  });
   // Plugins outside the API (the dashboard at /) are mounted before the app is sealed by ready().
-  if (opts.extend) await opts.extend(app);
+  if (opts.extend) await opts.extend(app, (scope) => v1Routes(scope, deps));
   await app.ready();
   return app;
 }

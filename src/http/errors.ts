@@ -12,8 +12,10 @@ export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
+  forbidden: 403,
   rate_limited: 429,
   upstream: 502,
+  unavailable: 503,
 };
 
 export interface ErrorBody { error: { kind: ErrorKind | 'internal' | 'unavailable'; message: string; field?: string } }
@@ -67,11 +69,11 @@ function send(reply: FastifyReply, status: number, body: ErrorBody): FastifyRepl
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** Every error of this scope (and those inside it) answers with the one body. */
+export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DropsyncError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof DropsyncError) {
-      // A known caller asking for something their key may not do is 403; no or a bad key is 401.
-      const status = err.kind === 'unauthorized' && request.principal ? 403 : STATUS_BY_KIND[err.kind];
+      const status = STATUS_BY_KIND[err.kind];
       if (err.kind === 'rate_limited') reply.header('retry-after', '1');
       return send(reply, status, errorBody(err.kind, stripField(err), err.field));
     }
@@ -96,7 +98,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err }, 'request failed');
     return send(reply, 500, errorBody('internal', 'internal error'));
   });
+}
 
+/** The error mapping, and the JSON 404 for a path no route answers. */
+export function installErrorHandling(app: FastifyInstance): void {
+  installErrorHandler(app);
   app.setNotFoundHandler((request, reply) => send(reply, 404, errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }
 

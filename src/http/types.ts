@@ -4,25 +4,24 @@
  * - access: what a route allows: `public` (health, docs), `admin` (supplier keys only, the default under /v1)
  *   or `retailer` (admin keys and retailer tokens; handlers then scope every read to the token's retailer).
  * - raw body: the exact request bytes, kept for webhook routes whose HMAC is computed over them.
- * - engine: the part of src/engine the API calls (HttpEngine); src/app.ts adapts the real engine to it.
+ * - commands: the application layer (src/app) every write goes through; reads use the store's read
+ *   functions directly.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/types.ts';
 import type { Db } from '../store/types.ts';
 import type { Principal } from '../store/admin/types.ts';
-import type { CredentialSealer } from '../security/types.ts';
-import type { HttpEngine } from './engine-port.ts';
-import type { ShopifyAppConfig } from '../connectors/shopify/app.ts';
+import type { Commands } from '../app/index.ts';
 
 export type Access = 'public' | 'admin' | 'retailer';
 
 export interface BuildAppOptions {
   db: Db;
-  engine: HttpEngine;
   clock: Clock;
-  /** Seals store credentials before they reach the database. */
-  sealer: CredentialSealer;
+  /** The application layer the routes call for every write. */
+  commands: Commands;
   /** A pino logger; omitted: silent. */
   logger?: FastifyBaseLogger;
   /** Largest accepted request body in bytes. Default 1 MiB. */
@@ -34,11 +33,24 @@ export interface BuildAppOptions {
   /** Where request count/latency metrics are registered (normally the engine's registry, served at /metrics). */
   metricsRegistry?: Registry;
   version?: string;
-  /** dropsync's Shopify app (client id/secret, public URL, shop URLs); default from the environment. */
-  shopifyApp?: ShopifyAppConfig;
-  /** Mounts more routes (e.g. the dashboard at `/`) before the app is made ready. */
-  extend?: (app: FastifyInstance) => void | Promise<void>;
+  /**
+   * Mounts more routes (e.g. the dashboard at `/`) before the app is made ready. `mountApi` registers the
+   * /v1 routes on another scope, for a plugin that serves them under its own authentication.
+   */
+  extend?: (app: FastifyInstance, mountApi: ApiMount) => void | Promise<void>;
 }
+
+/** Registers the /v1 routes on `scope` (which must authenticate them: see installAuth). */
+export type ApiMount = (scope: FastifyInstance) => void;
+
+/** What route modules get. */
+export interface RouteDeps extends BuildAppOptions {
+  /** The clock's time as a Date, for timestamps written by this request. */
+  now(): Date;
+}
+
+/** A Fastify instance whose route handlers get request types derived from their JSON schemas. */
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, JsonSchemaToTsProvider>;
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -23,12 +23,13 @@ export function createValidatorCompiler(sharedSchemas: readonly Record<string, u
   return ({ schema, httpPart }) => {
     if (httpPart !== 'body') return coercing.compile(schema);
     const validate = strict.compile(schema);
-    // No body at all is checked as an empty object, so a missing required field is named ("name: is required")
-    // and a route whose fields are all optional accepts an empty POST.
+    // No body at all is checked as an empty object, and handed to the handler as one, so a missing required
+    // field is named ("name: is required") and a route whose fields are all optional accepts an empty POST.
     const check = (data: unknown) => {
-      const ok = validate(data === undefined || data === null ? {} : data);
+      const value = data === undefined || data === null ? {} : data;
+      const ok = validate(value);
       check.errors = validate.errors;
-      return ok;
+      return ok ? { value } : false;
     };
     check.errors = null as typeof validate.errors;
     return check;

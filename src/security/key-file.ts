@@ -17,20 +17,20 @@ export function parseSecretKey(text: string, field = SECRET_KEY_ENV): Buffer {
 }
 
 export interface LoadSecretKeyOptions {
-  env?: NodeJS.ProcessEnv;
+  /** The key as configured (DROPSYNC_SECRET_KEY, read by src/config.ts), if any. */
+  secretKey?: string | undefined;
   /** Embedded mode's data directory: the key file lives (and is created) here. */
   dataDir?: string;
 }
 
 /**
- * The credentials key: the environment wins; else `<dataDir>/secret.key`, created (mode 0600) when missing.
- * With neither (a server database and no env key) it refuses, because a key made up per process would make
- * stored credentials unreadable by the next one.
+ * The credentials key: the configured one wins; else `<dataDir>/secret.key`, created (mode 0600) when missing.
+ * With neither (a server database and no key configured) it refuses, because a key made up per process would
+ * make stored credentials unreadable by the next one.
  */
 export function loadSecretKey(opts: LoadSecretKeyOptions = {}): { key: Buffer; source: 'env' | 'file' | 'created' } {
-  const env = opts.env ?? process.env;
-  const fromEnv = env[SECRET_KEY_ENV];
-  if (fromEnv && fromEnv.trim() !== '') return { key: parseSecretKey(fromEnv), source: 'env' };
+  const given = opts.secretKey;
+  if (given && given.trim() !== '') return { key: parseSecretKey(given), source: 'env' };
   if (!opts.dataDir) {
     throw new DropsyncError('invalid', 'set it (32 bytes, hex or base64) when using DATABASE_URL', SECRET_KEY_ENV);
   }

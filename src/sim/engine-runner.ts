@@ -11,6 +11,7 @@
  * A sample of the catalogue is run (evenly spaced SKUs) so it takes seconds; figures are scaled to the whole.
  */
 import { createEngine, createSupplier } from '../engine/index.ts';
+import { countConflicts } from '../store/ops/conflicts.ts';
 import { MAX_BATCH } from '../engine/ingest.ts';
 import type { StockEventInput } from '../engine/types.ts';
 import { testConnector } from '../connectors/test/index.ts';
@@ -123,7 +124,7 @@ export function engineRealtimeRunner(options: EngineRunnerOptions = {}): Realtim
         );
         if (result.status === 'conflict' || result.status === 'partial') tally.oversells++;
       }
-      const conflicts = await db.query<{ n: number }>(`select count(*)::int as n from conflicts where supplier_id = $1`, [supplierId]);
+      const conflicts = await countConflicts(db, supplierId);
       const scale = { skusRun: skus.length, factor: workload.skus.length / skus.length };
       const outcome: LevelOutcome = {
         level: 4,
@@ -132,7 +133,7 @@ export function engineRealtimeRunner(options: EngineRunnerOptions = {}): Realtim
         ...tally,
         note:
           `${skus.length} of ${workload.skus.length} SKUs run through the engine (${pending.length} stock events, ${orders.length} orders); ` +
-          `${conflicts[0]?.n ?? 0} conflicts recorded by the engine.` +
+          `${conflicts} conflicts recorded by the engine.` +
           (scale.factor > 1 ? ` Per-month figures scaled x${scale.factor.toFixed(2)}.` : '') +
           // The engine measures velocity from its own ledger; the model is handed the demand shares.
           (allocation.strategy === 'proportional' ? ' The engine weighs retailers by the sales it has seen, starting equal.' : ''),

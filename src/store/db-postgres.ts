@@ -43,7 +43,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const log = opts.log ?? (() => {});
   const options = `-c jit=off -c random_page_cost=${RANDOM_PAGE_COST}${simpleSchema ? ` -c search_path=${opts.schema}` : ''}`;
   const session = {
-    application_name: opts.applicationName ?? 'dropsync',
+    // PGAPPNAME is libpq's (and pg's) own variable for it.
+    application_name: opts.applicationName ?? process.env.PGAPPNAME ?? 'dropsync',
     statement_timeout: opts.statementTimeoutMs ?? 60_000,
     idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? 60_000,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 30_000,

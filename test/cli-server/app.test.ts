@@ -4,13 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrap, createHttpApp, openRuntime, registerPlatformConnectors } from '../../src/app.ts';
+import { bootstrap, createHttpApp, openRuntime, registerPlatformConnectors } from '../../src/runtime.ts';
+import { readConfig } from '../../src/config.ts';
 import { connectorFactory } from '../../src/connectors/registry.ts';
 import { DropsyncError } from '../../src/domain/errors.ts';
 
 test('embedded runtime: key file 0600, one bootstrap, API 404s keep the JSON shape with the dashboard mounted', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dropsync-app-'));
-  const rt = await openRuntime({ dataDir: dir, env: {} });
+  const rt = await openRuntime(readConfig({ data: dir }, {}));
   try {
     assert.equal(rt.mode, 'embedded');
     assert.equal(rt.secretKeySource, 'created');
@@ -46,7 +47,7 @@ test('embedded runtime: key file 0600, one bootstrap, API 404s keep the JSON sha
     await rt.close();
   }
   // Reopened: the same key from the file.
-  const again = await openRuntime({ dataDir: dir, env: {} });
+  const again = await openRuntime(readConfig({ data: dir }, {}));
   try {
     assert.equal(again.secretKeySource, 'file');
   } finally {
@@ -57,7 +58,7 @@ test('embedded runtime: key file 0600, one bootstrap, API 404s keep the JSON sha
 
 test('a server database without DROPSYNC_SECRET_KEY is refused, naming the variable', async () => {
   await assert.rejects(
-    openRuntime({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/test', env: {} }),
+    openRuntime(readConfig({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/test' }, {})),
     (err: unknown) => err instanceof DropsyncError && err.field === 'DROPSYNC_SECRET_KEY',
   );
 });

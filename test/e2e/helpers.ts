@@ -1,5 +1,5 @@
 /**
- * End-to-end harness: dropsync composed as `dropsync serve` composes it (src/app.ts: bootstrap, engine with
+ * End-to-end harness: dropsync composed as `dropsync serve` composes it (src/runtime.ts: bootstrap, engine with
  * sealed credentials, the HTTP app, engine.start, listen on 127.0.0.1:0), on PGlite in memory or on a fresh
  * schema of the Postgres server; emulated stores connected through their connectors' discovery (which
  * subscribes the webhooks) and configured through the public API with the admin key.
@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { bootstrap, createHttpApp, registerPlatformConnectors, systemClock, type Runtime } from '../../src/app.ts';
+import { bootstrap, createHttpApp, registerPlatformConnectors, systemClock, type Runtime } from '../../src/runtime.ts';
 import { connectShopifyStore } from '../../src/connectors/shopify/index.ts';
 import { connectWooStore } from '../../src/connectors/woocommerce/index.ts';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../src/emulators/shopify/index.ts';
@@ -17,7 +17,10 @@ import { startWooEmulator, type WooEmulator, type WooKnobs } from '../../src/emu
 import { createEngine } from '../../src/engine/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
+import { readConfig } from '../../src/config.ts';
+import { createCommands } from '../../src/app/index.ts';
 import { createCredentialPort } from '../../src/store/credential-port.ts';
+import type { ShopifyAppConfig } from '../../src/connectors/shopify/app.ts';
 
 export const DEADLINE_MS = 20_000;
 
@@ -56,6 +59,11 @@ export interface Dropsync {
 export interface StartOptions {
   /** Run on this PostgreSQL server, in a fresh schema dropped at close. Default: PGlite in memory. */
   databaseUrl?: string;
+  /**
+   * dropsync's Shopify app, as `--shopify-*` and DROPSYNC_PUBLIC_URL would configure it. Read when it is used, so
+   * a test may fill it in once it knows dropsync's own URL. Default: not configured.
+   */
+  shopifyApp?: ShopifyAppConfig;
 }
 
 /**
@@ -63,7 +71,7 @@ export interface StartOptions {
  * and a fresh credentials key: same engine options, same sealer, same HTTP app.
  */
 async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
-  registerPlatformConnectors();
+  registerPlatformConnectors(opts.shopifyApp);
   const schema = opts.databaseUrl ? `e2e_${randomBytes(6).toString('hex')}` : undefined;
   const db = await openDatabase(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, schema: schema!, poolSize: 4 } : {});
   const sealer = createSealer(randomBytes(32));
@@ -73,7 +81,8 @@ async function memoryRuntime(opts: StartOptions): Promise<{ rt: Runtime }> {
     connectorDeps: { credentials: createCredentialPort(db, sealer, clock) },
   });
   const rt: Runtime = {
-    db, engine, sealer, clock,
+    config: readConfig({}, {}), db, engine, sealer, clock,
+    commands: createCommands({ db, engine, clock, sealer, ...(opts.shopifyApp ? { shopifyApp: opts.shopifyApp } : {}) }),
     mode: opts.databaseUrl ? 'server' : 'embedded',
     location: opts.databaseUrl ? `schema ${schema}` : 'memory',
     secretKeySource: 'env',

@@ -14,7 +14,7 @@ import { healthRoutes } from '../../src/http/routes/health.ts';
 import { openPostgres } from '../../src/store/db-postgres.ts';
 import { DESIRED_CHANNEL } from '../../src/store/ops/desired.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import type { RouteDeps } from '../../src/http/app.ts';
+import type { RouteDeps, TypedApp } from '../../src/http/types.ts';
 import { addListings, addRetailer, addStore, at, DATABASE_URL, FakeClock, newEngine, serverReachable, SKIP_SERVER, waitFor } from './helpers.ts';
 
 async function terminate(appName: string): Promise<number> {
@@ -123,7 +123,7 @@ test('while the database is away, /readyz answers 503 and the API 503, and the p
   const away = await openPostgres('postgres://postgres@127.0.0.1:1/none', { connectTimeoutMs: 500 });
   const app = Fastify();
   installErrorHandling(app);
-  healthRoutes(app, { db: away } as unknown as RouteDeps);
+  healthRoutes(app as unknown as TypedApp, { db: away } as unknown as RouteDeps);
   app.get('/v1/thing', async () => { await away.query('select 1'); return {}; });
   // A terminated backend's error, as pg reports it.
   app.get('/v1/terminated', async () => { throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }); });

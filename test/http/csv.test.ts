@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsv } from '../../src/store/admin/csv.ts';
-import { stockRowsToEvents } from '../../src/cli/commands/import.ts';
+import { stockRowsToEvents } from '../../src/app/index.ts';
 import { DropsyncError } from '../../src/domain/errors.ts';
 
 test('CSV: BOM, CRLF, quotes with commas, escaped quotes and newlines, blank lines; line numbers of the file', () => {

@@ -4,7 +4,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { openDatabase, type Db } from '../../src/store/index.ts';
 import { serverReachable } from '../support/postgres.ts';
 import { createSupplier, createApiKey } from '../../src/store/admin/index.ts';
-import { buildApp, type HttpEngine } from '../../src/http/index.ts';
+import { buildApp } from '../../src/http/index.ts';
+import { createCommands, type AppEngine } from '../../src/app/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { createEngine } from '../../src/engine/index.ts';
 import type { Clock } from '../../src/domain/types.ts';
@@ -33,22 +34,18 @@ export async function setup(opts: { engine?: 'real' | 'fake'; server?: boolean; 
   const clock = { t: Date.parse('2026-11-26T12:00:00Z'), now() { return this.t; } };
   const recomputes: TestCtx['recomputes'] = [];
   const real = createEngine({ db, clock });
-  const engine: HttpEngine = opts.engine === 'fake'
-    ? { ...real, recompute: async (supplierId, skus) => { recomputes.push({ supplierId, skus }); return 0; }, invalidateStore() {} }
-    : new Proxy(real, {
-      get(target, prop, receiver) {
-        if (prop === 'recompute') {
-          return async (supplierId: string, skus: string[] | 'all') => { recomputes.push({ supplierId, skus }); return target.recompute(supplierId, skus); };
-        }
-        return Reflect.get(target, prop, receiver);
-      },
-    });
+  // Every recompute the commands ask for, in the command's transaction; the fake engine records and skips it.
+  const record = (supplierId: string, skus: readonly string[] | 'all') => { recomputes.push({ supplierId, skus: skus === 'all' ? 'all' : [...skus] }); };
+  const engine: AppEngine = opts.engine === 'fake'
+    ? { ...real, recomputeWithin: async (_tx, supplierId, skus) => record(supplierId, skus), invalidateStore() {} }
+    : { ...real, recomputeWithin: async (tx, supplierId, skus, into) => { record(supplierId, skus); await real.recomputeWithin(tx, supplierId, skus, into); } };
   const at = new Date(clock.t);
   const supplier = await createSupplier(db, { name: 'Acme Supply', id: 'sup_test' }, at);
   await db.query(`insert into locations (supplier_id, id, name, shared) values ($1, 'main', 'Main warehouse', true)`, [supplier.id]);
   const { key } = await createApiKey(db, { supplierId: supplier.id, label: 'test' }, at);
   const secretKey = randomBytes(32);
-  const app = await buildApp({ db, engine, clock, sealer: createSealer(secretKey), ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
+  const commands = createCommands({ db, engine, clock, sealer: createSealer(secretKey) });
+  const app = await buildApp({ db, clock, commands, ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
   return {
     app, db, clock, supplierId: supplier.id, adminKey: key, secretKey, recomputes,
     req({ key: k, headers, ...rest }) {

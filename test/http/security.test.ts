@@ -38,19 +38,19 @@ test('sealed credentials round-trip, hide the plaintext, and reject a wrong key 
 
 test('secret key: env (hex or base64) wins, else a 0600 file created once in the data dir', () => {
   const hex = randomBytes(32).toString('hex');
-  assert.equal(loadSecretKey({ env: { DROPSYNC_SECRET_KEY: hex } }).key.toString('hex'), hex);
+  assert.equal(loadSecretKey({ secretKey: hex }).key.toString('hex'), hex);
   const b64 = Buffer.from(hex, 'hex').toString('base64');
   assert.equal(parseSecretKey(b64).toString('hex'), hex);
   assert.throws(() => parseSecretKey('short'), (e: unknown) => e instanceof DropsyncError && e.field === 'DROPSYNC_SECRET_KEY');
-  assert.throws(() => loadSecretKey({ env: {} }), /DATABASE_URL/);
+  assert.throws(() => loadSecretKey({}), /DATABASE_URL/);
 
   const dir = mkdtempSync(join(tmpdir(), 'dropsync-key-'));
   try {
-    const first = loadSecretKey({ env: {}, dataDir: dir });
+    const first = loadSecretKey({ dataDir: dir });
     assert.equal(first.source, 'created');
     const file = join(dir, 'secret.key');
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    const again = loadSecretKey({ env: {}, dataDir: dir });
+    const again = loadSecretKey({ dataDir: dir });
     assert.equal(again.source, 'file');
     assert.deepEqual(again.key, first.key);
     assert.equal(parseSecretKey(readFileSync(file, 'utf8')).length, 32);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 
 test('emulate shopify --json prints its details, serves GraphQL and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['bin/dropsync.js', 'emulate', 'shopify', '--json', '--skus', '3', '--plan', 'plus', '--access-token', 'T', '--client-secret', 'S'], {
+  const child = spawn(process.execPath, ['bin/dropsync.js', 'emulate', 'shopify', '--json', '--skus', '3', '--plan', 'plus', '--access-token', 'T', '--client-secret', 'S', '--locations', 'East,West'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -16,6 +16,8 @@ test('emulate shopify --json prints its details, serves GraphQL and stops on SIG
     assert.equal(info.accessToken, 'T');
     assert.equal(info.webhookSecret, 'S');
     assert.match(info.locationId, /^gid:\/\/shopify\/Location\//);
+    assert.deepEqual(info.locations.map((l: { name: string; active: boolean }) => [l.name, l.active]), [['East', true], ['West', true]]);
+    assert.equal(info.locations[0].id, info.locationId, 'the first is the primary location');
     const res = await fetch(info.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-shopify-access-token': 'T' },

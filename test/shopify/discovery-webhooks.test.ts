@@ -76,6 +76,7 @@ test('parseShopifyWebhook rejects junk naming the field', () => {
   assert.throws(() => parseShopifyWebhook('products/update', {}), /topic/);
   assert.throws(() => parseShopifyWebhook('customers/redact', { customer: { id: 1 } }), /shop_domain/);
   assert.throws(() => parseShopifyWebhook('inventory_levels/update', { inventory_item_id: 5 }), /available/);
+  assert.throws(() => parseShopifyWebhook('inventory_levels/update', { inventory_item_id: 5, available: 3 }), /location_id/);
 });
 
 test('a tiny receiver verifies, dedupes by webhook id and parses what the emulator delivers', async () => {
@@ -116,7 +117,12 @@ test('a tiny receiver verifies, dedupes by webhook id and parses what the emulat
   const created = events.find((e) => e.kind === 'order');
   assert.ok(created && created.kind === 'order');
   assert.equal(created.order.platformOrderId, order.admin_graphql_api_id);
-  assert.deepEqual(created.order.lines, [{ sku: 'W', quantity: 2 }]);
+  assert.deepEqual(created.order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), [{ sku: 'W', quantity: 2 }]);
+  // The line's state as the REST body carries it: nothing shipped or refunded yet.
+  assert.deepEqual(
+    created.order.lines.map((l) => [l.lineId?.startsWith('gid://shopify/LineItem/'), l.currentQuantity, l.unfulfilledQuantity, l.fulfilledQuantity, l.refundedQuantity]),
+    [[true, 2, 2, 0, 0]],
+  );
   const levels = events.filter((e) => e.kind === 'level').map((e) => (e.kind === 'level' ? e.quantity : -1));
   assert.deepEqual(levels, [3, 5]);
   secret = 'rotated';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getOperationAST, Kind, NoDeprecatedCustomRule, parse, specifiedRules, validate, type FragmentDefinitionNode } from 'graphql';
-import { ALL_DOCUMENTS, bulkLevelsQuery } from '../../src/connectors/shopify/documents.ts';
+import { ALL_DOCUMENTS, BULK_SOURCE_LEVELS_QUERY, bulkLevelsQuery } from '../../src/connectors/shopify/documents.ts';
 import { operationCost, shopifySchema } from '../../src/emulators/shopify/index.ts';
 import { SCHEMA_VERSIONS } from '../../src/emulators/shopify/schema.ts';
 
@@ -12,13 +12,14 @@ const RULES = [...specifiedRules, NoDeprecatedCustomRule];
 for (const version of SCHEMA_VERSIONS) {
   test(`every connector document validates against ${version} with nothing deprecated`, () => {
     const schema = shopifySchema(version);
-    assert.ok(ALL_DOCUMENTS.length >= 12);
+    assert.ok(ALL_DOCUMENTS.length >= 24);
     for (const d of ALL_DOCUMENTS) {
       const errors = validate(schema, parse(d.query), RULES);
       assert.deepEqual(errors.map((e) => e.message), [], `${d.name} (${version})`);
     }
     // The bulk query is a string inside a document: it is validated on its own.
     assert.deepEqual(validate(schema, parse(bulkLevelsQuery('gid://shopify/Location/1')), RULES).map((e) => e.message), [], `bulk inner query (${version})`);
+    assert.deepEqual(validate(schema, parse(BULK_SOURCE_LEVELS_QUERY), RULES).map((e) => e.message), [], `bulk source levels query (${version})`);
   });
 }
 

@@ -44,3 +44,30 @@ export function itemGid(emu: ShopifyEmulator, sku: string): string {
   if (!row) throw new Error(`no ${sku}`);
   return row.inventoryItemId;
 }
+
+/** A local webhook receiver: every delivery's topic, headers and parsed JSON body, answered 200. */
+export async function webhookReceiver(): Promise<{ url: string; got: { topic: string; body: any; raw: Buffer; headers: Record<string, unknown> }[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const got: { topic: string; body: any; raw: Buffer; headers: Record<string, unknown> }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      got.push({ topic: String(req.headers['x-shopify-topic']), body: JSON.parse(raw.toString('utf8')), raw, headers: req.headers });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/hook`, got, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** Subscribes `uri` to each topic (GraphQL enum form, e.g. FULFILLMENTS_CREATE); needs the allowHttpCallbacks knob for http. */
+export async function subscribe(emu: ShopifyEmulator, topics: string[], uri: string): Promise<void> {
+  const doc = `mutation($topic: WebhookSubscriptionTopic!, $uri: String!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) { userErrors { message } } }`;
+  for (const topic of topics) {
+    const r = await gql(emu, doc, { topic, uri });
+    if (r.errors?.length || r.data.webhookSubscriptionCreate.userErrors.length) throw new Error(`subscribe ${topic}: ${JSON.stringify(r.errors ?? r.data)}`);
+  }
+}

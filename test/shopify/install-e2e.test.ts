@@ -3,7 +3,8 @@
  * app on an emulated shop by the authorization code grant, connects and syncs the store, keeps its expiring token
  * alive while pushing, pauses the store when a refresh is refused, re-creates a removed subscription, handles the
  * compliance webhooks and the uninstall, and makes no apology code for a redacted customer.
- * The shop's domain resolves to the emulator through DROPSYNC_SHOPIFY_SHOP_URLS (never DNS).
+ * The shop's domain resolves to the emulator through DROPSYNC_SHOPIFY_SHOP_URLS (never DNS), read into the
+ * configuration as `dropsync serve` reads it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,8 +12,15 @@ import { signWebhook, startShopifyEmulator, type ShopifyEmulator } from '../../s
 import { queryHmac } from '../../src/connectors/shopify/oauth.ts';
 import { listAlerts } from '../../src/store/ops/alerts-list.ts';
 import { orders, quantities, setStock, setupCatalogue, startDropsync, waitFor, type Dropsync } from '../e2e/helpers.ts';
+import { readConfig } from '../../src/config.ts';
+import { shopifyAppOf } from '../../src/runtime.ts';
+import type { ShopifyAppConfig } from '../../src/connectors/shopify/app.ts';
 
 const SKUS = ['OA-RED', 'OA-BLUE', 'OA-LAST'];
+
+/** The Shopify app as `dropsync serve` reads it from these variables. */
+const readConfigFor = (env: Record<string, string>): ShopifyAppConfig => shopifyAppOf(readConfig({}, env));
+const shopifyApp: ShopifyAppConfig = readConfigFor({});
 const CLIENT_ID = 'dropsync-test-app';
 const CLIENT_SECRET = 'app-secret-for-tests';
 
@@ -51,7 +59,8 @@ describe('e2e: installing the Shopify app by OAuth and living with expiring toke
   const shows = (sku: string) => emu.control.available(sku);
 
   before(async () => {
-    ds = await startDropsync();
+    // The app's settings, filled in below once dropsync's own URL (the public URL) and the emulators' are known.
+    ds = await startDropsync({ shopifyApp });
     await setupCatalogue(ds, SKUS);
     const common = {
       accessToken: null, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, allowHttpCallbacks: true, timeScale: 0.001,
@@ -59,13 +68,13 @@ describe('e2e: installing the Shopify app by OAuth and living with expiring toke
     } as const;
     emu = await startShopifyEmulator({ ...common, shopDomain: shop });
     other = await startShopifyEmulator({ ...common, shopDomain: 'other-shop.myshopify.com' });
-    Object.assign(process.env, {
+    Object.assign(shopifyApp, readConfigFor({
       DROPSYNC_SHOPIFY_CLIENT_ID: CLIENT_ID,
       DROPSYNC_SHOPIFY_CLIENT_SECRET: CLIENT_SECRET,
       DROPSYNC_PUBLIC_URL: ds.url,
       DROPSYNC_SHOPIFY_SHOP_URLS: `${shop}=${emu.url},other-shop.myshopify.com=${other.url}`,
       DROPSYNC_SHOPIFY_ALLOW_HTTP_WEBHOOKS: '1',
-    });
+    }));
   });
 
   after(async () => {

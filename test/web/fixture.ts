@@ -9,6 +9,10 @@ import { createApiKey } from '../../src/store/admin/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
 import type { Db } from '../../src/store/types.ts';
 import { registerWeb } from '../../src/web/index.ts';
+import { createCommands } from '../../src/app/index.ts';
+import { createEngine } from '../../src/engine/index.ts';
+import { createSealer } from '../../src/security/index.ts';
+import { randomBytes } from 'node:crypto';
 import type { WebDeps } from '../../src/web/types.ts';
 
 export const NOW = Date.parse('2026-11-20T12:00:00Z');
@@ -104,7 +108,9 @@ export async function pluginHarness(extra: Partial<WebDeps> = {}, open: OpenTest
   const seeded = await seed(db);
   const engine = new EventEmitter();
   const app = Fastify({ logger: false });
-  registerWeb(app, { db, clock: { now: () => NOW }, engine, ...extra });
+  const clock = { now: () => NOW };
+  const commands = createCommands({ db, clock, engine: createEngine({ db, clock }), sealer: createSealer(randomBytes(32)) });
+  registerWeb(app, { db, clock, engine, commands, ...extra });
   await app.ready();
   return { ...seeded, app, engine, close: async () => { await app.close(); await drop(); await db.close(); } };
 }

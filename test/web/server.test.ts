@@ -134,7 +134,7 @@ describe(name, () => {
       payload: { edits: [{ scope: 'global', scopeKey: '', kind: 'buffer', value: { percent: -5 } }] },
     });
     assert.equal(res.statusCode, 400);
-    assert.match((res.json() as { field: string }).field, /edits\[0\]\.value/);
+    assert.match((res.json() as { error: { field: string } }).error.field, /edits\[0\]\.value/);
   });
 
   it('a retailer sees only its own stores, conflicts and allocations', async () => {
@@ -191,10 +191,10 @@ describe('web plugin: live events', () => {
     const lookup = { store: async (id: string) => owners[id] ?? null, order: async (id: string) => owners[id] ?? null };
     const admin = { kind: 'admin' as const, supplierId: 'sup1' };
     const alpha = { kind: 'retailer' as const, supplierId: 'sup1', retailerId: 'alpha' };
-    const desired = { supplierId: 'sup1', changes: [{ storeId: 'st_alpha', sku: 'X', desired: 3 }, { storeId: 'st_beta', sku: 'X', desired: 4 }] };
+    const desired = { supplierId: 'sup1', count: 5, stores: [{ storeId: 'st_alpha', count: 3 }, { storeId: 'st_beta', count: 2 }] };
     assert.deepEqual(await visibleEvent(desired, admin, lookup), desired);
-    assert.deepEqual(await visibleEvent(desired, alpha, lookup), { changes: [{ storeId: 'st_alpha', sku: 'X', desired: 3 }] });
-    assert.equal(await visibleEvent({ supplierId: 'sup1', changes: [{ storeId: 'st_beta' }] }, alpha, lookup), null);
+    assert.deepEqual(await visibleEvent(desired, alpha, lookup), { count: 3, stores: [{ storeId: 'st_alpha', count: 3 }] });
+    assert.equal(await visibleEvent({ supplierId: 'sup1', count: 1, stores: [{ storeId: 'st_beta', count: 1 }] }, alpha, lookup), null);
     assert.deepEqual(await visibleEvent({ storeId: 'st_alpha', ok: 2 }, alpha, lookup), { storeId: 'st_alpha', ok: 2 });
     assert.equal(await visibleEvent({ storeId: 'st_beta', ok: 2 }, alpha, lookup), null);
     assert.equal(await visibleEvent({ orderId: 'o2', status: 'done' }, alpha, lookup), null);

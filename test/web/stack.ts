@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createEngine, createSupplier } from '../../src/engine/index.ts';
 import type { Engine } from '../../src/engine/types.ts';
 import { buildApp } from '../../src/http/index.ts';
+import { createCommands } from '../../src/app/index.ts';
 import { createSealer } from '../../src/security/index.ts';
 import { createApiKey } from '../../src/store/admin/index.ts';
 import { openDatabase } from '../../src/store/index.ts';
@@ -32,7 +33,8 @@ export async function startStack(): Promise<Stack> {
   const clock = { now: () => Date.now() };
   const sealer = createSealer(randomBytes(32));
   const engine = createEngine({ db, clock, decryptCredentials: (s) => (s ? sealer.open(s) : {}), sweepMs: 200 });
-  const app = await buildApp({ db, engine, clock, sealer, extend: (a) => { registerWeb(a, { db, clock, engine }); } });
+  const commands = createCommands({ db, engine, clock, sealer });
+  const app = await buildApp({ db, clock, commands, extend: (a, mountApi) => { registerWeb(a, { db, clock, engine, commands, mountApi }); } });
   const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
   const supplierId = await createSupplier(db, clock, { id: 'acme', name: 'Acme Supply' });
   const adminKey = (await createApiKey(db, { supplierId }, new Date())).key;

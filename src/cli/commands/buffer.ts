@@ -1,4 +1,4 @@
-/** `dropsync buffer`: the seed's buffer formula and recommendation table for one SKU. */
+/** `dropsync buffer`: the buffer formula and recommendation table for one SKU. */
 import type { Command } from 'commander';
 import { bufferAdvice } from '../../domain/buffers.ts';
 import { formatDuration } from '../../domain/duration.ts';

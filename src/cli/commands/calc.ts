@@ -1,4 +1,4 @@
-/** `dropsync calc ...`: the seed's business figures (SPEC section 10). */
+/** `dropsync calc ...`: business figures (phantom exposure, oversell cost, full-sync time, sync level). */
 import type { Command } from 'commander';
 import { DEFAULT_OVERSELL_COST, SYNC_LEVELS, fullSyncPlan, oversellCost, phantomExposure, syncLevel } from '../../domain/calculators.ts';
 import { formatDuration } from '../../domain/duration.ts';
@@ -70,7 +70,7 @@ export function register(program: Command): void {
 
   calc
     .command('level')
-    .description("The seed's sync level (1 manual .. 4 real-time) a sync delay achieves")
+    .description("The sync level (1 manual .. 4 real-time) a sync delay achieves")
     .requiredOption('--sync-delay <duration>', 'measured sync delay, e.g. 90s, 2h, 3s')
     .option('--json', 'print JSON')
     .action((opts: { syncDelay: string; json?: boolean }) => {
@@ -78,7 +78,7 @@ export function register(program: Command): void {
       const info = SYNC_LEVELS[syncLevel(delay)];
       emit(opts.json, { syncDelaySeconds: delay, ...info }, () => [
         `${formatDuration(delay)}: level ${info.level} (${info.name}: ${info.method}, typically ${info.typicalDelay})`,
-        `seed oversell rate at this level: ${fmt(info.oversellRate.low * 100)}-${fmt(info.oversellRate.high * 100)}% of orders`,
+        `typical oversell rate at this level: ${fmt(info.oversellRate.low * 100)}-${fmt(info.oversellRate.high * 100)}% of orders`,
       ]);
     });
 }

@@ -1,6 +1,7 @@
 /** `dropsync demo`: everything on one machine, until Ctrl-C or --duration. */
 import type { Command } from 'commander';
 import type { DemoHandle } from '../../demo/index.ts';
+import { systemClock } from '../../clock.ts';
 import { integerFlag, numberFlag } from '../parse.ts';
 
 /**
@@ -66,8 +67,8 @@ export function register(program: Command): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      let since = new Date().toISOString();
-      void demo.initialSync.then(() => { since = new Date().toISOString(); }, () => {});
+      let since = new Date(systemClock.now()).toISOString();
+      void demo.initialSync.then(() => { since = new Date(systemClock.now()).toISOString(); }, () => {});
       const report = setInterval(() => void printReport(demo, since), 10_000);
       await demo.done;
       clearInterval(report);

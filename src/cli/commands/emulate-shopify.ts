@@ -5,21 +5,14 @@
 import { Command } from 'commander';
 import { invalid } from '../../domain/errors.ts';
 import { loadCatalogFile, startShopifyEmulator, DEFAULT_API_VERSION, type ShopifyPlan } from '../../emulators/shopify/index.ts';
-import { emulateCommand } from './emulate.ts';
-import { durationFlag, integerFlag, portFlag, untilSignal, numberFlag, rateFlag } from '../parse.ts';
+import { emulateCommand, emulatorFlags, parseEmulatorFlags, runEmulator, type CommonEmulatorFlags } from './emulate.ts';
+import { durationFlag, numberFlag, rateFlag } from '../parse.ts';
 
-interface Flags {
-  port: string;
-  host: string;
+interface Flags extends CommonEmulatorFlags {
   plan: string;
-  latency: string;
-  webhookLoss: string;
   webhookDuplication: string;
-  webhookDelay: string;
   timeScale: string;
-  skus: string;
   catalog?: string;
-  seed: string;
   shopDomain?: string;
   accessToken?: string;
   clientSecret?: string;
@@ -30,26 +23,33 @@ interface Flags {
   bulkDuration: string;
   redactCustomers?: boolean;
   complianceUrl?: string;
-  json?: boolean;
+  locations?: string;
 }
 
 const PLANS: ShopifyPlan[] = ['standard', 'advanced', 'plus', 'enterprise'];
+const isPlan = (p: string): p is ShopifyPlan => (PLANS as string[]).includes(p);
+
+function locationNames(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw invalid('--locations', 'at least one name');
+  if (new Set(names).size !== names.length) throw invalid('--locations', 'names must differ');
+  return names;
+}
 
 export function register(program: Command): void {
-  emulateCommand(program)
+  const cmd = emulateCommand(program)
     .command('shopify')
     .description(`Shopify Admin GraphQL API emulator (${DEFAULT_API_VERSION}): real schema, cost throttling, orders, signed webhooks`)
-    .option('--port <n>', 'port (0 = any free port)', '0')
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--plan <plan>', 'standard | advanced | plus | enterprise (bucket restore 100/200/1000/2000 points/s)', 'standard')
-    .option('--latency <duration>', 'added to every API answer, e.g. 80ms', '0ms')
-    .option('--webhook-loss <rate>', 'share of webhook deliveries never sent, e.g. 0.003', '0')
+    .option('--plan <plan>', 'standard | advanced | plus | enterprise (bucket restore 100/200/1000/2000 points/s)', 'standard');
+  emulatorFlags(cmd, {
+    latencyExample: '80ms',
+    webhookLoss: 'share of webhook deliveries never sent, e.g. 0.003',
+    webhookDelay: 'delay before the first delivery attempt',
+    skus: 'generated catalogue size (SKU-00001...)',
+  }, (c) => c
     .option('--webhook-duplication <rate>', 'share of deliveries sent twice', '0')
-    .option('--webhook-delay <duration>', 'delay before the first delivery attempt', '0ms')
     .option('--time-scale <x>', 'multiplies webhook retry delays and timeouts (1 = real time)', '1')
-    .option('--skus <n>', 'generated catalogue size (SKU-00001...)', '100')
     .option('--catalog <file>', 'seed the catalogue from a CSV (sku,available[,title]) or JSON file instead')
-    .option('--seed <n>', 'seed for generated quantities and webhook randomness', '1')
     .option('--shop-domain <domain>', 'shop domain', 'dropsync-emulator.myshopify.com')
     .option('--access-token <token>', 'Admin API access token (random when omitted)')
     .option('--client-secret <secret>', 'app client secret that signs webhooks and OAuth redirects (random when omitted)')
@@ -60,21 +60,22 @@ export function register(program: Command): void {
     .option('--bulk-duration <duration>', 'how long a bulk operation takes to complete', '1s')
     .option('--redact-customers', 'answer as for an app without protected customer data access (no email, no customer)')
     .option('--compliance-url <url>', "the app's compliance webhook address (for /_control/compliance)")
-    .option('--json', 'print one JSON line')
+    .option('--locations <names>', 'comma-separated location names, the first the primary one (default "Main warehouse")'))
     .action(async (f: Flags) => {
-      const port = portFlag(f.port);
-      if (!PLANS.includes(f.plan as ShopifyPlan)) throw invalid('--plan', `must be one of ${PLANS.join(', ')}`);
+      const common = parseEmulatorFlags(f);
+      const plan = f.plan;
+      if (!isPlan(plan)) throw invalid('--plan', `must be one of ${PLANS.join(', ')}`);
       const emu = await startShopifyEmulator({
-        port,
-        host: f.host,
-        plan: f.plan as ShopifyPlan,
-        latencyMs: durationFlag(f.latency, '--latency') * 1000,
-        webhookLoss: rateFlag(f.webhookLoss, '--webhook-loss'),
+        port: common.port,
+        host: common.host,
+        plan,
+        latencyMs: common.latencyMs,
+        webhookLoss: common.webhookLoss,
         webhookDuplication: rateFlag(f.webhookDuplication, '--webhook-duplication'),
-        webhookDelayMs: durationFlag(f.webhookDelay, '--webhook-delay') * 1000,
+        webhookDelayMs: common.webhookDelayMs,
         timeScale: numberFlag(f.timeScale, '--time-scale'),
-        seed: integerFlag(f.seed, '--seed'),
-        ...(f.catalog ? { catalog: loadCatalogFile(f.catalog) } : { skus: integerFlag(f.skus, '--skus') }),
+        seed: common.seed,
+        ...(f.catalog ? { catalog: loadCatalogFile(f.catalog) } : { skus: common.skus }),
         ...(f.shopDomain ? { shopDomain: f.shopDomain } : {}),
         ...(f.accessToken ? { accessToken: f.accessToken } : {}),
         ...(f.clientSecret ? { clientSecret: f.clientSecret } : {}),
@@ -85,6 +86,7 @@ export function register(program: Command): void {
         bulkDurationMs: durationFlag(f.bulkDuration, '--bulk-duration') * 1000,
         redactCustomers: f.redactCustomers === true,
         ...(f.complianceUrl ? { complianceWebhookUrl: f.complianceUrl } : {}),
+        ...(f.locations ? { locations: locationNames(f.locations) } : {}),
       });
       const info = {
         platform: 'shopify',
@@ -98,28 +100,20 @@ export function register(program: Command): void {
         clientSecret: emu.clientSecret,
         authorizeUrl: `${emu.url}/admin/oauth/authorize`,
         locationId: emu.locationId,
-        plan: f.plan,
+        locations: emu.control.locations(),
+        plan,
       };
-      if (f.json) process.stdout.write(`${JSON.stringify(info)}\n`);
-      else {
-        process.stdout.write(
-          [
-            `Shopify emulator listening on ${emu.url}`,
-            `  GraphQL Admin API: ${info.graphqlUrl}`,
-            `  control API:       ${info.controlUrl} (levels, orders, discounts, cancellations, requests, deliveries, knobs)`,
-            `  shop domain:       ${emu.shopDomain}`,
-            `  access token:      ${emu.accessToken || '(none: install through OAuth)'}`,
-            `  client id:         ${emu.clientId}`,
-            `  client secret:     ${emu.clientSecret} (signs webhooks and OAuth redirects)`,
-            `  OAuth:             ${emu.url}/admin/oauth/authorize, ${emu.url}/admin/oauth/access_token`,
-            `  location:          ${emu.locationId}`,
-            `  plan:              ${f.plan}`,
-            'Ctrl-C to stop.',
-            '',
-          ].join('\n'),
-        );
-      }
-      await untilSignal();
-      await emu.close();
+      await runEmulator(emu, f.json, info, [
+        `Shopify emulator listening on ${emu.url}`,
+        `  GraphQL Admin API: ${info.graphqlUrl}`,
+        `  control API:       ${info.controlUrl} (levels, locations, orders and their fulfilments and refunds, notifications, discounts, requests, deliveries, knobs)`,
+        `  shop domain:       ${emu.shopDomain}`,
+        `  access token:      ${emu.accessToken || '(none: install through OAuth)'}`,
+        `  client id:         ${emu.clientId}`,
+        `  client secret:     ${emu.clientSecret} (signs webhooks and OAuth redirects)`,
+        `  OAuth:             ${emu.url}/admin/oauth/authorize, ${emu.url}/admin/oauth/access_token`,
+        `  locations:         ${info.locations.map((l) => `${l.name} ${l.id}`).join(', ')}`,
+        `  plan:              ${plan}`,
+      ]);
     });
 }

@@ -3,24 +3,25 @@
  * key is printed alone on the last line so scripts can take it with `tail -n 1`.
  */
 import type { Command } from 'commander';
-import { bootstrap, openStorage, resolveSupplierId, systemClock } from '../../app.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../store/admin/index.ts';
+import { bootstrap, openCommands, resolveSupplierId, systemClock } from '../../runtime.ts';
+import { addSettings, configOf } from '../settings.ts';
+import { listApiKeys } from '../../store/admin/index.ts';
 
-interface Common { data?: string; supplier?: string; json?: boolean }
+interface Common { supplier?: string; json?: boolean }
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('Manage admin API keys and retailer tokens');
 
-  keys
+  const create = keys
     .command('create')
     .description('Create an admin key, or a retailer token with --retailer; prints the key once, alone on the last line')
-    .option('--data <dir>', 'data directory for the embedded database (default DROPSYNC_DATA or ./data)')
     .option('--retailer <id>', 'create a retailer token (dsr_...) that sees only this retailer')
     .option('--supplier <id>', 'supplier (needed only when the database has several)')
     .option('--label <text>', 'a note to recognise the key by')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON');
+  addSettings(create, ['storage'])
     .action(async (opts: Common & { retailer?: string; label?: string }) => {
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db, commands, close } = await openCommands(configOf(create));
       try {
         // On an empty database the first key also creates the supplier.
         const first = !opts.retailer && !opts.supplier ? await bootstrap(db, systemClock) : null;
@@ -31,7 +32,7 @@ export function register(program: Command): void {
           info = { supplierId: first.supplierId, kind: 'admin', createdSupplier: true };
         } else {
           const supplierId = await resolveSupplierId(db, opts.supplier);
-          const out = await createApiKey(db, { supplierId, retailerId: opts.retailer ?? null, label: opts.label ?? null }, new Date(systemClock.now()));
+          const out = await commands.keys.create({ supplierId, retailerId: null }, { retailerId: opts.retailer ?? null, label: opts.label ?? null });
           key = out.key;
           info = { supplierId, kind: out.apiKey.kind, id: out.apiKey.id, retailerId: out.apiKey.retailerId };
         }
@@ -42,18 +43,18 @@ export function register(program: Command): void {
         const what = info.kind === 'retailer' ? `Retailer token for ${String(info.retailerId)}` : 'Admin API key';
         process.stdout.write(`${what} (supplier ${String(info.supplierId)}); shown once, store it now:\n${key}\n`);
       } finally {
-        await db.close();
+        await close();
       }
     });
 
-  keys
+  const list = keys
     .command('list')
     .description('List keys and tokens (never the secrets)')
-    .option('--data <dir>', 'data directory for the embedded database')
     .option('--supplier <id>', 'supplier (needed only when the database has several)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON');
+  addSettings(list, ['storage'])
     .action(async (opts: Common) => {
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db, close } = await openCommands(configOf(list));
       try {
         const rows = await listApiKeys(db, await resolveSupplierId(db, opts.supplier));
         if (opts.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -63,22 +64,22 @@ export function register(program: Command): void {
           }
         }
       } finally {
-        await db.close();
+        await close();
       }
     });
 
-  keys
+  const revoke = keys
     .command('revoke <id>')
     .description('Revoke a key or token by id')
-    .option('--data <dir>', 'data directory for the embedded database')
-    .option('--supplier <id>', 'supplier (needed only when the database has several)')
+    .option('--supplier <id>', 'supplier (needed only when the database has several)');
+  addSettings(revoke, ['storage'])
     .action(async (id: string, opts: Common) => {
-      const { db } = await openStorage({ dataDir: opts.data });
+      const { db, commands, close } = await openCommands(configOf(revoke));
       try {
-        const row = await revokeApiKey(db, await resolveSupplierId(db, opts.supplier), id, new Date(systemClock.now()));
+        const row = await commands.keys.revoke({ supplierId: await resolveSupplierId(db, opts.supplier), retailerId: null }, id);
         process.stdout.write(`revoked ${row.id}\n`);
       } finally {
-        await db.close();
+        await close();
       }
     });
 }

@@ -1,16 +1,17 @@
-/** `dropsync migrate`: apply pending schema migrations to the embedded database or DATABASE_URL. */
+/** `dropsync migrate`: apply pending schema migrations to the embedded database or the PostgreSQL server. */
 import type { Command } from 'commander';
-import { openStorage } from '../../app.ts';
+import { openStorage } from '../../runtime.ts';
 import { migrate } from '../../store/index.ts';
+import { addSettings, configOf } from '../settings.ts';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('migrate')
-    .description('Apply pending database migrations (PGlite in --data, or DATABASE_URL)')
-    .option('--data <dir>', 'data directory for the embedded database (default DROPSYNC_DATA or ./data)')
-    .option('--json', 'print JSON')
-    .action(async (opts: { data?: string; json?: boolean }) => {
-      const { db, location } = await openStorage({ dataDir: opts.data, migrate: false });
+    .description('Apply pending database migrations (PGlite in --data, or a PostgreSQL server at --database-url)')
+    .option('--json', 'print JSON');
+  addSettings(cmd, ['storage'])
+    .action(async (opts: { json?: boolean }) => {
+      const { db, location } = await openStorage(configOf(cmd), { migrate: false });
       try {
         const applied = await migrate(db);
         if (opts.json) process.stdout.write(JSON.stringify({ database: location, applied }) + '\n');

@@ -1,37 +1,29 @@
 /**
  * `dropsync serve`: the API (and dashboard) plus the sync engine in one process. On an empty database it creates
  * the first supplier and prints an admin key once. Logs are pino JSON on stderr; the human lines (URL, key) go to
- * stdout. SIGTERM/SIGINT stop the HTTP server, the engine and the database cleanly.
+ * stdout. SIGTERM/SIGINT stop the HTTP server, the engine and the database cleanly. Every setting of
+ * src/config.ts is a flag here (and an environment variable); `dropsync serve --help` lists them.
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { bootstrap, createHttpApp, openRuntime } from '../../app.ts';
-import { invalid } from '../../domain/errors.ts';
-
-const SHUTDOWN_GRACE_MS = 10_000;
-
-interface ServeOptions { port: string; host: string; data?: string; web: boolean; logLevel: string; supplierName: string }
+import { bootstrap, createHttpApp, openRuntime } from '../../runtime.ts';
+import { addSettings, configOf } from '../settings.ts';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('serve')
-    .description('Run the API, dashboard and sync engine (PGlite in --data, or DATABASE_URL)')
-    .option('--port <port>', 'TCP port (0: any free port)', process.env.PORT ?? '7400')
-    .option('--host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
-    .option('--data <dir>', 'data directory for the embedded database (default DROPSYNC_DATA or ./data)')
-    .option('--no-web', 'serve the API only, without the dashboard')
-    .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
-    .option('--supplier-name <name>', 'name of the supplier created on first start', 'My supplier')
-    .action(async (opts: ServeOptions) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('--port', `must be 0-65535, got "${opts.port}"`);
-      const logger = pino({ level: opts.logLevel, base: { service: 'dropsync' } }, pino.destination(2));
-      const rt = await openRuntime({ ...(opts.data ? { dataDir: opts.data } : {}), logger });
+    .description('Run the API, dashboard and sync engine (PGlite in --data, or a PostgreSQL server at --database-url)');
+  addSettings(cmd, ['server', 'storage', 'engine', 'shopify', 'secret'])
+    .action(async () => {
+      const config = configOf(cmd);
+      const { server } = config;
+      const logger = pino({ level: server.logLevel, base: { service: 'dropsync' } }, pino.destination(2));
+      const rt = await openRuntime(config, { logger });
       if (rt.secretKeySource === 'created') logger.info({ file: `${rt.location}/secret.key` }, 'generated the credentials key');
-      const first = await bootstrap(rt.db, rt.clock, opts.supplierName);
-      const app = await createHttpApp(rt, { logger, web: opts.web });
+      const first = await bootstrap(rt.db, rt.clock, server.supplierName);
+      const app = await createHttpApp(rt, { logger });
       await rt.engine.start();
-      const address = await app.listen({ port, host: opts.host });
+      const address = await app.listen({ port: server.port, host: server.host });
 
       let stopping = false;
       const stop = async (signal: string) => {
@@ -41,7 +33,7 @@ export function register(program: Command): void {
         try {
           // In-flight requests get a grace period; long-lived streams (dashboard live events) must not hold us up.
           let timer: NodeJS.Timeout | undefined;
-          const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); });
+          const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, server.shutdownGraceMs); });
           await Promise.race([app.close(), grace]);
           clearTimeout(timer);
           await rt.close();

@@ -1,4 +1,4 @@
-/** `dropsync simulate timeline|levels`: the seed's analysis as an executable model (SPEC section 10). */
+/** `dropsync simulate timeline|levels`: what sync speed costs, as an executable model. */
 import type { Command } from 'commander';
 import { DEFAULT_OVERSELL_COST } from '../../domain/calculators.ts';
 import { invalid } from '../../domain/errors.ts';
@@ -74,7 +74,7 @@ async function realtimeRunner(kind: string, sampleSkus: number): Promise<Realtim
 }
 
 export function register(program: Command): void {
-  const simulate = program.command('simulate').description("The seed's analysis as an executable model: the oversell timeline and the four sync levels");
+  const simulate = program.command('simulate').description("What sync speed costs, as an executable model: the oversell timeline and the four sync levels");
   simulate.argument('[model]').action((name: string | undefined) => {
     const what = name === undefined ? 'needs a model' : `unknown model "${name}"`;
     throw invalid('simulate', `${what}: timeline or levels (see dropsync simulate --help)`);
@@ -82,7 +82,7 @@ export function register(program: Command): void {
 
   simulate
     .command('timeline')
-    .description("The seed's anatomy of an oversell: 30 units, own-channel sales, 14 retailer sales, under one sync choice")
+    .description("The anatomy of an oversell: 30 units, own-channel sales, 14 retailer sales, under one sync choice")
     .option('--sync <sync>', `${TIMELINE_SYNCS.join('|')}, or all for a one-line summary of each`, 'weekly')
     .option('--cost <dollars>', 'cost of one oversell', String(DEFAULT_OVERSELL_COST))
     .option('--json', 'print JSON')
@@ -103,7 +103,7 @@ export function register(program: Command): void {
   const d = DEFAULT_LEVELS_OPTIONS;
   simulate
     .command('levels')
-    .description("Monte Carlo of the seed's four sync levels (manual, scheduled, polling, real-time) on a generated catalogue")
+    .description("Monte Carlo of the four sync levels (manual, scheduled, polling, real-time) on a generated catalogue")
     .option('--skus <n>', 'SKUs in the catalogue', String(d.skus))
     .option('--changes-per-sku-day <n>', 'own-channel stock changes per SKU per day', String(d.changesPerSkuDay))
     .option('--retailers <n>', 'retailer stores', String(d.retailers))
@@ -111,7 +111,7 @@ export function register(program: Command): void {
     .option('--days <n>', 'simulated days', String(d.days))
     .option('--seed <n>', 'random seed: the same seed gives the same output', String(d.seed))
     .option('--strategy <name>', STRATEGIES.join('|'), d.allocation.strategy)
-    .option('--reserve-percent <n>', 'own-channel reserve as a percent of atp (default 40, the seed\'s 200 of 500)')
+    .option('--reserve-percent <n>', 'own-channel reserve as a percent of atp (default 40: 200 of 500)')
     .option('--reserve-units <n>', 'own-channel reserve in units')
     .option('--buffer-percent <n>', 'safety buffer percent')
     .option('--buffer-units <n>', 'safety buffer units')

@@ -46,8 +46,9 @@ async function start(client: ShopifyClient, query: string, opts: BulkOptions): P
   }
 }
 
-export async function readAllLevelsBulk(client: ShopifyClient, locationId: string, opts: BulkOptions = {}): Promise<LevelReading[]> {
-  const started = await start(client, bulkLevelsQuery(locationId), opts);
+/** Runs one bulk query to completion and returns its JSONL text ('' when it found no objects). */
+export async function runBulkQuery(client: ShopifyClient, query: string, opts: BulkOptions = {}): Promise<string> {
+  const started = await start(client, query, opts);
   const interval = opts.pollIntervalMs ?? 2_000;
   for (let poll = 0; poll < (opts.maxPolls ?? 300); poll++) {
     if (poll > 0) await client.pause(interval);
@@ -58,16 +59,32 @@ export async function readAllLevelsBulk(client: ShopifyClient, locationId: strin
     if (op.status === 'RUNNING' || op.status === 'CREATED') continue;
     if (op.status !== 'COMPLETED') throw new BulkFailure(`bulk query ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ''}`);
     // A completed query with no objects has no file.
-    if (!op.url) return [];
-    let text: string;
+    if (!op.url) return '';
     try {
-      text = await client.download(op.url);
+      return await client.download(op.url);
     } catch (err) {
       throw new BulkFailure(`bulk result download failed: ${(err as Error).message}`);
     }
-    return parseLevelsJsonl(text);
   }
   throw new BulkFailure('bulk query still running after the last poll');
+}
+
+export async function readAllLevelsBulk(client: ShopifyClient, locationId: string, opts: BulkOptions = {}): Promise<LevelReading[]> {
+  return parseLevelsJsonl(await runBulkQuery(client, bulkLevelsQuery(locationId), opts));
+}
+
+/** Each JSONL line as an object; a line that is not JSON fails the whole read. */
+export function jsonlRows(text: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      throw new BulkFailure('the bulk result is not valid JSONL');
+    }
+  }
+  return out;
 }
 
 /** One line per inventory item: `{"id":..,"inventoryLevel":{"quantities":[{"name":"available","quantity":n}]}}`. */

@@ -11,7 +11,12 @@ import { KeyBook, MAX_BATCH, pushQuantities } from './push.ts';
 import { DEFAULT_SHOPIFY_API_VERSION, type ShopifyConfig } from './types.ts';
 import { shopBaseUrl, shopifyAppFromEnv, type ShopifyAppConfig } from './app.ts';
 import { TokenKeeper } from './tokens.ts';
-import { ensureSubscriptions } from './subscriptions.ts';
+import { ensureSubscriptions, SHOPIFY_SOURCE_TOPICS } from './subscriptions.ts';
+import { listLocations, SourceLevelsReader } from './source.ts';
+import { readOrder } from './order-state.ts';
+import { fulfilOrder } from './fulfil.ts';
+import { refundLines } from './refund.ts';
+import { createForwardedOrder, ForwardBook } from './forward.ts';
 
 export interface ShopifyConnectorDeps extends ConnectorDeps {
   /** How reads wait for the cost bucket; default real timers. */
@@ -43,8 +48,11 @@ export function parseShopifyConfig(config: Record<string, unknown>): ShopifyConf
     return v;
   };
   const shopDomain = str('shopDomain', true)!;
-  const locationId = str('locationId', true)!;
-  if (!/^gid:\/\/shopify\/Location\/\d+$/.test(locationId)) throw invalid('config.locationId', 'must be a Location gid');
+  const role = config.role === undefined || config.role === null ? 'retailer' : config.role;
+  if (role !== 'retailer' && role !== 'source') throw invalid('config.role', 'must be retailer or source');
+  // A source store is read at every location; a retailer store is pushed to at one.
+  const locationId = str('locationId', role === 'retailer') ?? '';
+  if (locationId !== '' && !/^gid:\/\/shopify\/Location\/\d+$/.test(locationId)) throw invalid('config.locationId', 'must be a Location gid');
   const baseUrl = str('baseUrl', false);
   if (baseUrl !== undefined && !/^https?:\/\//.test(baseUrl)) throw invalid('config.baseUrl', 'must be an http(s) URL');
   const apiVersion = str('apiVersion', false);
@@ -57,6 +65,7 @@ export function parseShopifyConfig(config: Record<string, unknown>): ShopifyConf
   return {
     shopDomain,
     locationId,
+    ...(role === 'source' ? { role } : {}),
     ...(baseUrl ? { baseUrl } : {}),
     ...(apiVersion ? { apiVersion } : {}),
     ...(webhookUri ? { webhookUri } : {}),
@@ -69,7 +78,8 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
   const config = parseShopifyConfig(store.config);
   const accessToken = store.credentials.accessToken;
   if (!accessToken) throw invalid('credentials.accessToken', 'required');
-  const app = deps.shopifyApp ?? shopifyAppFromEnv();
+  // The composition root passes the app as configured (src/config.ts); without it, no app: tokens are not refreshed.
+  const app = deps.shopifyApp ?? shopifyAppFromEnv({});
   // Expiring offline tokens (an OAuth install) are refreshed; a pasted legacy token is used as it is.
   const tokens = new TokenKeeper(store.credentials, {
     storeId: store.storeId,
@@ -97,11 +107,21 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
     ...(deps.bulk ? { bulk: deps.bulk } : {}),
     ...(deps.onBulkFailure ? { onBulkFailure: deps.onBulkFailure } : {}),
   });
+  const sourceLevels = new SourceLevelsReader(client, {
+    bulkThreshold: config.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
+    ...(deps.bulk ? { bulk: deps.bulk } : {}),
+    ...(deps.onBulkFailure ? { onBulkFailure: deps.onBulkFailure } : {}),
+  });
+  const forwards = new ForwardBook();
+  const noLocation = (): never => {
+    throw new DropsyncError('invalid', 'this Shopify store has no location to push to (a source store is read, not pushed to)', 'config.locationId');
+  };
   return {
     platform: 'shopify',
     maxBatch: MAX_BATCH,
-    push: (items) => pushQuantities(client, keys, config.locationId, items),
+    push: async (items) => (config.locationId ? pushQuantities(client, keys, config.locationId, items) : noLocation()),
     async readLevels(externalIds) {
+      if (!config.locationId) return noLocation();
       if (externalIds === undefined) return allLevels.read();
       const r = await readLevelsById(client, externalIds, config.locationId, 'wait');
       // 'wait' mode only gives up after Shopify kept answering THROTTLED; an empty answer would read as "no levels".
@@ -110,10 +130,19 @@ export function createShopifyConnector(store: StoreConnection, deps: ShopifyConn
     },
     fetchOrders: (cursor) => fetchOrders(client, cursor),
     compensate: (conflict) => compensate(client, deps.clock, conflict),
+    listLocations: () => listLocations(client),
+    readSourceLevels: (opts) => sourceLevels.read(opts),
+    readOrder: (platformOrderId) => readOrder(client, platformOrderId),
+    fulfilOrder: (platformOrderId, request) => fulfilOrder(client, platformOrderId, request),
+    refundLines: (platformOrderId, lines, opts) => refundLines(client, platformOrderId, lines, opts),
+    createForwardedOrder: (order) => createForwardedOrder(client, forwards, order),
     rateLimit: () => ({ waitMs: client.throttle.waitMs(SET_QUANTITIES_COST) }),
     async maintain() {
       if (!config.webhookUri) return;
-      const state = await ensureSubscriptions(client, config.webhookUri, { allowHttp: config.allowHttpWebhooks === true || app.allowHttpWebhooks });
+      const state = await ensureSubscriptions(client, config.webhookUri, {
+        allowHttp: config.allowHttpWebhooks === true || app.allowHttpWebhooks,
+        ...(config.role === 'source' ? { topics: SHOPIFY_SOURCE_TOPICS } : {}),
+      });
       await deps.credentials?.webhookState?.(store.storeId, state);
     },
     close: async () => {},

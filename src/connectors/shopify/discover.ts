@@ -5,6 +5,7 @@
  * supplier SKU only in case or surrounding whitespace are reported as `case_mismatch`, never merged; an SKU
  * carried by several items is reported as `duplicate` and left unmapped, since a push could not pick one.
  */
+import { systemClock } from '../../clock.ts';
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import { ShopifyClient, type CallResult } from './client.ts';
 import { DISCOVER_ITEMS, discoverCost, LOCATIONS, LOCATIONS_COST } from './documents.ts';
@@ -31,7 +32,7 @@ export async function connectShopifyStore(opts: ConnectOptions, skus: string[]):
   if (!opts.accessToken) throw invalid('accessToken', 'required');
   // An address Shopify would refuse is refused before anything is read or made.
   if (opts.webhookCallbackUrl) checkCallbackUri(opts.webhookCallbackUrl, opts.allowHttpWebhooks);
-  const client = new ShopifyClient({ ...opts, clock: opts.clock ?? { now: () => Date.now() } });
+  const client = new ShopifyClient({ ...opts, clock: opts.clock ?? systemClock });
   const locationId = opts.locationId ?? (await firstLocation(client));
   const wanted = [...new Set(skus)];
   const found = await searchSkus(client, wanted, locationId);

@@ -2,11 +2,14 @@
  * Orders created or changed since a cursor, for reconciliation. The query is `updated_at:>='since'` sorted
  * by UPDATED_AT; the cursor remembers `since` and the orders already returned at exactly that instant, so a
  * boundary order is neither missed (as `>` could) nor returned again (as a bare `>=` would).
+ * Each order comes with its lines' state (ordered, current, unfulfilled), tags and `sourceIdentifier`; an order
+ * whose fulfilments or refunds matter is read whole with `readOrder`.
  */
 import { DropsyncError } from '../../domain/errors.ts';
 import type { OrdersPage, RemoteOrder } from '../types.ts';
 import type { CallResult, ShopifyClient } from './client.ts';
 import { ORDERS, ORDERS_PAGE, ordersCost } from './documents.ts';
+import { orderFromNode, type OrderNode } from './order-state.ts';
 
 /** Pages read per fetchOrders call; the next call continues from the returned cursor. */
 const MAX_PAGES = 20;
@@ -15,16 +18,6 @@ interface Cursor {
   since: string | null;
   /** Order ids already returned whose updatedAt equals `since`. */
   seen: string[];
-}
-
-interface OrderNode {
-  id: string;
-  name: string;
-  email: string | null;
-  createdAt: string;
-  updatedAt: string;
-  cancelledAt: string | null;
-  lineItems: { nodes: { sku: string | null; quantity: number }[] };
 }
 
 type OrdersData = { orders: { nodes: OrderNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
@@ -60,7 +53,7 @@ export async function fetchOrders(client: ShopifyClient, cursor: string | null):
     if (res.kind === 'throttled') break;
     for (const node of res.data.orders.nodes) {
       if (node.updatedAt === start.since && seen.has(node.id)) continue;
-      orders.push(toRemoteOrder(node));
+      orders.push(orderFromNode(node));
       if (since === null || node.updatedAt > since) {
         since = node.updatedAt;
         atSince = new Set();
@@ -72,16 +65,4 @@ export async function fetchOrders(client: ShopifyClient, cursor: string | null):
     after = info.endCursor;
   }
   return { orders, cursor: encode({ since, seen: [...atSince] }) };
-}
-
-function toRemoteOrder(node: OrderNode): RemoteOrder {
-  return {
-    platformOrderId: node.id,
-    name: node.name,
-    email: node.email,
-    createdAt: node.createdAt,
-    updatedAt: node.updatedAt,
-    status: node.cancelledAt ? 'cancelled' : 'open',
-    lines: node.lineItems.nodes.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-  };
 }

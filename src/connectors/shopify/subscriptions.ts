@@ -9,9 +9,11 @@ import type { ShopifyClient } from './client.ts';
 import { WEBHOOK_CREATE, WEBHOOK_CREATE_COST, WEBHOOK_LIST, WEBHOOK_LIST_COST } from './documents.ts';
 
 /**
- * Topics dropsync subscribes on a retailer's store: orders (new, changed, cancelled), fulfilments, levels, and the
- * app's own uninstall. The compliance topics (customers/data_request, customers/redact, shop/redact) cannot be
- * subscribed through the API: they are set in the app's configuration in the Dev Dashboard.
+ * Topics dropsync subscribes on a retailer's store: orders (new, changed, cancelled), fulfilments, refunds, levels,
+ * and the app's own uninstall. orders/updated also fires on every fulfilment and refund, so orders/fulfilled and
+ * orders/partially_fulfilled (parsed when they come) are not subscribed. The compliance topics
+ * (customers/data_request, customers/redact, shop/redact) cannot be subscribed through the API: they are set in
+ * the app's configuration in the Dev Dashboard.
  */
 export const SHOPIFY_SUBSCRIBED_TOPICS = [
   'orders/create',
@@ -19,7 +21,21 @@ export const SHOPIFY_SUBSCRIBED_TOPICS = [
   'orders/cancelled',
   'fulfillments/create',
   'fulfillments/update',
+  'refunds/create',
   'inventory_levels/update',
+  'app/uninstalled',
+] as const;
+
+/**
+ * Topics of a source store (the supplier's own): its levels, the fulfilments (with tracking) of the orders
+ * forwarded into it and their changes, and the uninstall.
+ */
+export const SHOPIFY_SOURCE_TOPICS = [
+  'inventory_levels/update',
+  'orders/updated',
+  'orders/cancelled',
+  'fulfillments/create',
+  'fulfillments/update',
   'app/uninstalled',
 ] as const;
 
@@ -32,7 +48,8 @@ export interface SubscriptionState {
 }
 
 export const enumTopic = (topic: string) => topic.toUpperCase().replace('/', '_');
-const topicOf = (e: string) => e.toLowerCase().replace(/_([^_]*)$/, '/$1');
+/** The enum back to the topic; `orders/partially_fulfilled`'s action has an underscore of its own. */
+const topicOf = (e: string) => (e === 'ORDERS_PARTIALLY_FULFILLED' ? 'orders/partially_fulfilled' : e.toLowerCase().replace(/_([^_]*)$/, '/$1'));
 
 /** Refuses a callback Shopify would refuse, before anything is sent; `allowHttp` is for a local emulator only. */
 export function checkCallbackUri(uri: string, allowHttp = false): void {

@@ -9,7 +9,7 @@
  * - discovery: finding the inventory items of a supplier's SKUs on the store.
  */
 import type { Clock } from '../../domain/types.ts';
-import type { RemoteOrder } from '../types.ts';
+import type { RemoteFulfilment, RemoteOrder, RemoteRefund } from '../types.ts';
 
 export type ShopifyPlan = 'standard' | 'advanced' | 'plus' | 'enterprise';
 
@@ -18,7 +18,10 @@ export const DEFAULT_SHOPIFY_API_VERSION = '2026-10';
 export interface ShopifyConfig {
   shopDomain: string;
   baseUrl?: string;
+  /** The location dropsync pushes to; optional for a source store (`role: 'source'`), which reads every location. */
   locationId: string;
+  /** `retailer` (default): a store dropsync pushes to; `source`: the supplier's own store, read as a stock source. */
+  role?: 'retailer' | 'source';
   apiVersion?: string;
   /** Catalogue size from which reading all levels uses a bulk operation (default 2,000). */
   bulkThreshold?: number;
@@ -103,8 +106,10 @@ export interface ComplianceCustomer {
 export type ShopifyWebhookEvent =
   | { kind: 'order'; order: RemoteOrder }
   | { kind: 'order_cancelled'; order: RemoteOrder }
-  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number }
-  | { kind: 'fulfillment'; topic: string; orderId: string | null }
+  /** `updatedAt`: the store's time of the change (the REST body's `updated_at`), null when absent. */
+  | { kind: 'level'; externalId: string; externalLocationId: string; quantity: number; updatedAt: string | null }
+  /** fulfillments/create, fulfillments/update (with `fulfilment`) and refunds/create (with `refund`). */
+  | { kind: 'fulfillment'; topic: string; orderId: string | null; fulfilment?: RemoteFulfilment; refund?: RemoteRefund }
   | { kind: 'uninstalled'; shopDomain: string | null }
   | { kind: 'customer_data_request'; shopDomain: string; customer: ComplianceCustomer; orderIds: string[]; requestId: string | null }
   | { kind: 'customer_redact'; shopDomain: string; customer: ComplianceCustomer; orderIds: string[] }

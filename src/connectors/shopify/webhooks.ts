@@ -1,20 +1,25 @@
 /**
  * Shopify webhooks: HMAC check over the raw body and parsing of the topics dropsync receives: the ones it
- * subscribes on each store (orders, fulfilments, levels, app/uninstalled) and the mandatory compliance topics
+ * subscribes on each store (orders, fulfilments, refunds, levels, app/uninstalled) and the mandatory compliance topics
  * Shopify sends to the app's configured URL (customers/data_request, customers/redact, shop/redact).
  * Order ids are gids (`admin_graphql_api_id`), the same ids polling returns, so the engine deduplicates
  * across both paths.
  * Headers: classic webhooks carry `X-Shopify-*`; Shopify's newer "events" deliveries carry the same names without
  * the `X-` prefix (`shopify-hmac-sha256`, `shopify-event-id`, ...); both are read.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { invalid } from '../../domain/errors.ts';
+import { verifyHmacSha256Base64 } from '../../security/hmac.ts';
 import type { RemoteOrder } from '../types.ts';
+import { fulfilmentFromRest, orderFromRest, refundFromRest } from './order-state.ts';
+import { parseLevelChange } from './source.ts';
 import type { ShopifyWebhookEvent } from './types.ts';
 
 export { SHOPIFY_SUBSCRIBED_TOPICS as SHOPIFY_WEBHOOK_TOPICS } from './subscriptions.ts';
 
 export const SHOPIFY_COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+
+/** Order topics: each body is a REST Order with its lines' state, fulfilments and refunds. */
+const ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/cancelled', 'orders/fulfilled', 'orders/partially_fulfilled']);
 
 type Headers = Record<string, string | string[] | undefined> | { get(name: string): string | null };
 
@@ -34,11 +39,7 @@ function shopifyHeader(headers: Headers, name: string): string | undefined {
 
 /** True when X-Shopify-Hmac-Sha256 is base64(HMAC-SHA256(raw body, secret)); compared in constant time. */
 export function verifyShopifyWebhook(rawBody: Buffer, headers: Headers, secret: string): boolean {
-  const given = shopifyHeader(headers, 'hmac-sha256');
-  if (!given || !secret) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const got = Buffer.from(given, 'base64');
-  return got.length === expected.length && timingSafeEqual(got, expected);
+  return verifyHmacSha256Base64(rawBody, shopifyHeader(headers, 'hmac-sha256'), secret);
 }
 
 /** Ids to deduplicate deliveries by; Shopify's pages disagree on which, so both are kept. */
@@ -68,13 +69,16 @@ const idList = (v: unknown, field: string): string[] => {
 
 export function parseShopifyWebhook(topic: string, body: unknown): ShopifyWebhookEvent {
   const b = (body ?? {}) as Record<string, unknown>;
-  if (topic === 'orders/create' || topic === 'orders/updated' || topic === 'orders/cancelled') {
-    const order = restOrder(b);
+  if (ORDER_TOPICS.has(topic)) {
+    const order = orderFromRest(b);
     if (topic === 'orders/cancelled' || order.status === 'cancelled') return { kind: 'order_cancelled', order: { ...order, status: 'cancelled' } };
     return { kind: 'order', order };
   }
   if (topic === 'fulfillments/create' || topic === 'fulfillments/update') {
-    return { kind: 'fulfillment', topic, orderId: b.order_id !== undefined ? `gid://shopify/Order/${String(b.order_id)}` : null };
+    return { kind: 'fulfillment', topic, orderId: b.order_id !== undefined ? `gid://shopify/Order/${String(b.order_id)}` : null, fulfilment: fulfilmentFromRest(b) };
+  }
+  if (topic === 'refunds/create') {
+    return { kind: 'fulfillment', topic, orderId: b.order_id !== undefined ? `gid://shopify/Order/${String(b.order_id)}` : null, refund: refundFromRest(b) };
   }
   if (topic === 'app/uninstalled') return { kind: 'uninstalled', shopDomain: typeof b.myshopify_domain === 'string' ? b.myshopify_domain : null };
   if (topic === 'customers/data_request' || topic === 'customers/redact') {
@@ -96,37 +100,8 @@ export function parseShopifyWebhook(topic: string, body: unknown): ShopifyWebhoo
     return { kind: 'shop_redact', shopDomain: b.shop_domain };
   }
   if (topic === 'inventory_levels/update') {
-    const item = b.inventory_item_id;
-    const loc = b.location_id;
-    if ((typeof item !== 'number' && typeof item !== 'string') || !/^\d+$/.test(String(item))) throw invalid('inventory_item_id', 'missing');
-    if (typeof b.available !== 'number' || !Number.isInteger(b.available)) throw invalid('available', 'must be an integer');
-    return {
-      kind: 'level',
-      externalId: `gid://shopify/InventoryItem/${item}`,
-      externalLocationId: `gid://shopify/Location/${String(loc)}`,
-      quantity: b.available,
-    };
+    const change = parseLevelChange(b);
+    return { kind: 'level', externalId: change.externalId, externalLocationId: change.externalLocationId, quantity: change.available, updatedAt: change.updatedAt };
   }
   throw invalid('topic', `unsupported Shopify webhook topic ${topic}`);
-}
-
-function restOrder(b: Record<string, unknown>): RemoteOrder {
-  const id = typeof b.admin_graphql_api_id === 'string' ? b.admin_graphql_api_id : b.id !== undefined ? `gid://shopify/Order/${String(b.id)}` : null;
-  if (!id) throw invalid('id', 'order id missing');
-  if (typeof b.created_at !== 'string') throw invalid('created_at', 'missing');
-  if (!Array.isArray(b.line_items)) throw invalid('line_items', 'must be an array');
-  const order: RemoteOrder = {
-    platformOrderId: id,
-    createdAt: b.created_at,
-    status: b.cancelled_at ? 'cancelled' : 'open',
-    email: typeof b.email === 'string' ? b.email : null,
-    lines: b.line_items.map((raw, i) => {
-      const l = raw as Record<string, unknown>;
-      if (typeof l.quantity !== 'number' || !Number.isInteger(l.quantity)) throw invalid(`line_items[${i}].quantity`, 'must be an integer');
-      return { sku: typeof l.sku === 'string' && l.sku !== '' ? l.sku : null, quantity: l.quantity };
-    }),
-  };
-  if (typeof b.name === 'string') order.name = b.name;
-  if (typeof b.updated_at === 'string') order.updatedAt = b.updated_at;
-  return order;
 }

@@ -3,6 +3,7 @@
  * what does not map cleanly (missing, duplicated, differing only in case or whitespace: never merged), and
  * make sure the `order.created` / `order.updated` webhooks exist and are active.
  */
+import { systemClock } from '../../clock.ts';
 import type { Clock } from '../../domain/types.ts';
 import { toDropsyncError as asDropsyncError, WooClient } from './client.ts';
 import { listAll, type WooItem } from './levels.ts';
@@ -14,8 +15,6 @@ export interface WooConnectDeps {
   clock?: Clock;
   fetch?: typeof fetch;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 function clientFor(params: WooStoreParams, deps: WooConnectDeps): WooClient {
   return new WooClient({ ...params, clock: deps.clock ?? systemClock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });

@@ -3,8 +3,8 @@
  * creation ping (form-encoded `webhook_id=N`, unsigned), order deliveries with their dedupe keys, and the echo
  * of dropsync's own cancellations.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { invalid } from '../../domain/errors.ts';
+import { verifyHmacSha256Base64 } from '../../security/hmac.ts';
 import { isOwnCancellation, toRemoteOrder, type WooOrderJson } from './orders.ts';
 import type { WooWebhookEvent } from './types.ts';
 
@@ -18,11 +18,7 @@ export function header(headers: HeaderBag, name: string): string | undefined {
 }
 
 export function verifyWooWebhook(rawBody: Buffer, headers: HeaderBag, secret: string): boolean {
-  const given = header(headers, 'x-wc-webhook-signature');
-  if (!given || !secret) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const provided = Buffer.from(given, 'base64');
-  return provided.length === expected.length && timingSafeEqual(provided, expected);
+  return verifyHmacSha256Base64(rawBody, header(headers, 'x-wc-webhook-signature'), secret);
 }
 
 export function parseWooWebhook(headers: HeaderBag, rawBody: Buffer): WooWebhookEvent {

@@ -39,7 +39,7 @@ export class BulkOperations {
   private readonly views: Views;
 
   constructor(private readonly s: ShopState, private readonly durationMs: () => number = () => 0) {
-    this.views = new Views(s);
+    this.views = new Views(s, true);
   }
 
   /** Moves an operation along by the clock. */

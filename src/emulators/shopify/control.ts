@@ -6,8 +6,9 @@
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { CostBucket } from './bucket.ts';
 import type { OAuthServer } from './oauth.ts';
-import { customerNumber, orderPayload } from './payloads.ts';
-import { parseGid, type ShopState } from './state.ts';
+import { fulfil, orThrow, refund, updateTracking, unfulfilledOf } from './orders.ts';
+import { customerNumber, fulfillmentPayload, orderPayload, refundPayload } from './payloads.ts';
+import { gid, parseGid, type ShopState } from './state.ts';
 import type { EmulatorKnobs, RequestLogEntry, ShopifyPlan } from './types.ts';
 import type { WebhookDispatcher } from './webhooks.ts';
 
@@ -19,6 +20,26 @@ export interface OrderInput {
   locationId?: string;
   /** Accept the order even when `available` is short (an oversell). */
   force?: boolean;
+}
+
+/** Staff fulfilling an order in the admin: which units (all that remain when omitted), tracking, notify. */
+export interface StaffFulfilInput {
+  lines?: { sku?: string; lineItemId?: string | number; quantity: number }[];
+  company?: string | null;
+  number?: string | null;
+  numbers?: string[];
+  url?: string | null;
+  urls?: string[];
+  notifyCustomer?: boolean;
+}
+
+/** Staff refunding units of an order in the admin. */
+export interface StaffRefundInput {
+  lines: { sku?: string; lineItemId?: string | number; quantity: number; restockType?: 'CANCEL' | 'RETURN' | 'NO_RESTOCK'; locationId?: string }[];
+  note?: string;
+  notify?: boolean;
+  /** Refund the lines' value to the original payment (default true). */
+  refundMoney?: boolean;
 }
 
 export type ShopifyControl = ReturnType<typeof createControl>;
@@ -44,23 +65,93 @@ export function createControl(
     return n;
   };
 
+  const orderNum = (orderId: string | number) => {
+    const n = typeof orderId === 'number' ? orderId : (parseGid(orderId, 'Order') ?? (/^\d+$/.test(orderId) ? Number(orderId) : null));
+    const order = n === null ? undefined : state.order(n);
+    if (!order) throw new DropsyncError('not_found', `order ${orderId} not found`, 'orderId');
+    return order;
+  };
+  const lineOf = (order: ReturnType<typeof orderNum>, ref: { sku?: string; lineItemId?: string | number }, field: string) => {
+    const id = ref.lineItemId === undefined ? undefined : typeof ref.lineItemId === 'number' ? ref.lineItemId : (parseGid(ref.lineItemId, 'LineItem') ?? Number(ref.lineItemId));
+    const line = order.lines.find((l) => (id !== undefined ? l.id === id : l.sku === ref.sku));
+    if (!line) throw new DropsyncError('not_found', 'no such line on the order', field);
+    return line;
+  };
+
   const api = {
     state,
-    levels: (sku?: string) => state.levelRows(sku === undefined ? undefined : { sku }),
+    levels: (sku?: string, locationId?: string) => state.levelRows({ ...(sku === undefined ? {} : { sku }), ...(locationId === undefined ? {} : { locationId: locationNum(locationId)! }) }),
+    locations: () => state.locations.map((l) => ({ id: gid('Location', l.id), name: l.name, active: l.active })),
+    /** Deactivates (or reactivates) a location, as staff do in Settings > Locations. */
+    setLocationActive(locationId: string, active: boolean) {
+      const loc = state.location(locationNum(locationId)!);
+      if (!loc) throw new DropsyncError('not_found', `unknown location ${locationId}`, 'locationId');
+      loc.active = active;
+      return api.locations();
+    },
     /** `available` of a SKU at the primary (or given) location. */
     available(sku: string, locationId?: string): number | undefined {
       const item = state.itemsBySku(sku)[0];
       const loc = locationNum(locationId) ?? state.locations[0]?.id;
       return item && loc !== undefined ? state.level(item.id, loc)?.available : undefined;
     },
+    /** A shopper's checkout at a location (the primary one by default): `available` drops there, level and order webhooks fire. */
     placeOrder(input: OrderInput) {
       const order = state.placeOrder({ ...input, locationId: locationNum(input.locationId) });
-      return orderPayload(order);
+      return orderPayload(state, order);
     },
     cancelOrder(orderId: string | number, opts: { restock?: boolean; reason?: string } = {}) {
-      const id = typeof orderId === 'number' ? orderId : (parseGid(orderId, 'Order') ?? Number(orderId));
-      return orderPayload(state.cancelOrder(id, { reason: opts.reason ?? 'CUSTOMER', restock: opts.restock ?? true }));
+      return orderPayload(state, state.cancelOrder(orderNum(orderId).id, { reason: opts.reason ?? 'CUSTOMER', restock: opts.restock ?? true }));
     },
+    /** One order in its REST shape (line states, fulfilments, refunds). */
+    order: (orderId: string | number) => orderPayload(state, orderNum(orderId)),
+    /** Staff ship a package from the admin: a fulfilment with tracking (webhooks as for fulfillmentCreate). */
+    fulfil(orderId: string | number, input: StaffFulfilInput = {}) {
+      const order = orderNum(orderId);
+      const fos = state.fulfillmentOrders.filter((f) => f.orderId === order.id && (f.status === 'OPEN' || f.status === 'IN_PROGRESS'));
+      const wanted = input.lines?.map((l, i) => ({ line: lineOf(order, l, `lines[${i}]`), quantity: l.quantity }));
+      const pairs = fos.map((fo) => ({
+        fulfillmentOrderId: fo.id,
+        lines: wanted
+          ? wanted.flatMap((w) => {
+            const fl = fo.lines.find((x) => x.lineItemId === w.line.id && x.remainingQuantity > 0);
+            return fl ? [{ id: fl.id, quantity: w.quantity }] : [];
+          })
+          : null,
+      })).filter((p) => p.lines === null || p.lines.length > 0);
+      if (pairs.length === 0) throw new DropsyncError('conflict', 'nothing left to fulfil on this order', 'orderId');
+      const rec = orThrow(fulfil(state, {
+        lineItemsByFulfillmentOrder: pairs,
+        tracking: { company: input.company ?? null, number: input.number ?? null, numbers: input.numbers ?? null, url: input.url ?? null, urls: input.urls ?? null },
+        notifyCustomer: input.notifyCustomer ?? true,
+      }));
+      return fulfillmentPayload(state, rec);
+    },
+    /** Staff change a fulfilment's tracking (fulfillments/update). */
+    updateTracking(fulfillmentId: string | number, input: { company?: string; number?: string; url?: string; notifyCustomer?: boolean }) {
+      const id = typeof fulfillmentId === 'number' ? fulfillmentId : (parseGid(fulfillmentId, 'Fulfillment') ?? Number(fulfillmentId));
+      return fulfillmentPayload(state, orThrow(updateTracking(state, id, input, input.notifyCustomer ?? false)));
+    },
+    /** Staff refund units from the admin (restock types as refundCreate takes them; CANCEL for unshipped units by default). */
+    refund(orderId: string | number, input: StaffRefundInput) {
+      const order = orderNum(orderId);
+      const lines = input.lines.map((l, i) => {
+        const line = lineOf(order, l, `lines[${i}]`);
+        return { lineItemId: line.id, quantity: l.quantity, restockType: l.restockType ?? (unfulfilledOf(line) >= l.quantity ? 'CANCEL' : 'RETURN'), locationId: l.locationId ? locationNum(l.locationId)! : null };
+      });
+      const sale = state.transactions.find((t) => t.orderId === order.id && t.kind === 'sale');
+      const amount = lines.reduce((n, l) => n + Math.round(Number(order.lines.find((x) => x.id === l.lineItemId)!.price) * 100) * l.quantity, 0);
+      const rec = orThrow(refund(state, {
+        orderId: order.id, lines, note: input.note ?? null, notify: input.notify ?? true,
+        transactions: input.refundMoney === false || !sale || amount === 0 ? [] : [{ parentId: sale.id, amount: (amount / 100).toFixed(2), kind: 'REFUND', gateway: sale.gateway }],
+      }));
+      return refundPayload(state, rec);
+    },
+    fulfillmentOrders: (orderId: string | number) => state.fulfillmentOrders.filter((f) => f.orderId === orderNum(orderId).id),
+    fulfillments: (orderId?: string | number) => state.fulfillments.filter((f) => orderId === undefined || f.orderId === orderNum(orderId).id).map((f) => fulfillmentPayload(state, f)),
+    refunds: (orderId?: string | number) => state.refunds.filter((r) => orderId === undefined || r.orderId === orderNum(orderId).id).map((r) => refundPayload(state, r)),
+    /** Messages the shop sent its customers: shipping confirmations (with tracking), refund notices, ... */
+    notifications: () => state.notifications,
     /** A staff member edits a level by hand (fires inventory_levels/update). */
     setLevel(input: { sku?: string; inventoryItemId?: string; locationId?: string; available: number }) {
       if (!Number.isInteger(input.available)) throw invalid('available', 'must be an integer');
@@ -71,7 +162,7 @@ export function createControl(
       state.writeAvailable(item.id, locationNum(input.locationId) ?? state.locations[0]!.id, input.available);
       return api.levels(item.sku);
     },
-    orders: () => state.orders.map((o) => orderPayload(o)),
+    orders: () => state.orders.map((o) => orderPayload(state, o)),
     discounts: () => state.discounts,
     cancellations: () => state.cancellations,
     subscriptions: () => state.subscriptions,
@@ -160,9 +251,32 @@ export function createControl(
       const b = (body ?? {}) as Record<string, any>;
       const cancel = /^\/orders\/([^/]+)\/cancel$/.exec(path);
       if (method === 'POST' && cancel) return api.cancelOrder(decodeURIComponent(cancel[1]!), b);
+      const orderAction = /^\/orders\/([^/]+)(?:\/(fulfil|fulfillments|refund|refunds|fulfillment-orders))?$/.exec(path);
+      if (orderAction && orderAction[1] !== undefined) {
+        const id = decodeURIComponent(orderAction[1]);
+        const action = orderAction[2];
+        if (method === 'GET' && !action) return api.order(id);
+        if (method === 'POST' && action === 'fulfil') return api.fulfil(id, b as StaffFulfilInput);
+        if (method === 'GET' && action === 'fulfillments') return api.fulfillments(id);
+        if (method === 'POST' && action === 'refund') return api.refund(id, b as StaffRefundInput);
+        if (method === 'GET' && action === 'refunds') return api.refunds(id);
+        if (method === 'GET' && action === 'fulfillment-orders') return api.fulfillmentOrders(id);
+      }
+      const tracking = /^\/fulfillments\/([^/]+)\/tracking$/.exec(path);
+      if (method === 'POST' && tracking) return api.updateTracking(decodeURIComponent(tracking[1]!), b);
+      const locActive = /^\/locations\/([^/]+)$/.exec(path);
+      if (method === 'PATCH' && locActive) return api.setLocationActive(decodeURIComponent(locActive[1]!), b.active !== false);
       switch (`${method} ${path}`) {
         case 'GET /levels':
-          return api.levels(query.get('sku') ?? undefined);
+          return api.levels(query.get('sku') ?? undefined, query.get('locationId') ?? undefined);
+        case 'GET /locations':
+          return api.locations();
+        case 'GET /notifications':
+          return api.notifications();
+        case 'GET /fulfillments':
+          return api.fulfillments();
+        case 'GET /refunds':
+          return api.refunds();
         case 'POST /levels':
           return api.setLevel(b as never);
         case 'POST /orders':

@@ -15,6 +15,7 @@ import {
   type FragmentDefinitionNode,
 } from 'graphql';
 import type { CostBucket } from './bucket.ts';
+import { ALL_SCOPES } from './oauth.ts';
 import { MAX_QUERY_COST, operationCost } from './cost.ts';
 import type { RequestContext } from './resolvers.ts';
 import { shopifySchema, type SchemaVersion } from './schema.ts';
@@ -47,7 +48,7 @@ export function schemaVersionFor(apiVersion: string): SchemaVersion {
 }
 
 const ALL_ACCESS: Omit<RequestContext, 'apiVersion'> = {
-  scopes: new Set(['read_inventory', 'write_inventory', 'read_locations', 'read_products', 'read_orders', 'write_orders', 'write_discounts', 'read_customers']),
+  scopes: new Set(ALL_SCOPES),
   redactCustomers: false,
   allowHttpCallbacks: true,
 };

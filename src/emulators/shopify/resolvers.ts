@@ -2,15 +2,18 @@
  * Root values for graphql-js `execute`: the queries and mutations dropsync uses, over the shop's state.
  * Anything else in the schema validates but resolves to null (or a non-null error), as an unimplemented field.
  */
-import { getDirectiveValues, type GraphQLResolveInfo } from 'graphql';
+import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { accessDenied } from './access.ts';
 import { DropsyncError } from '../../domain/errors.ts';
 import { BulkOperations } from './bulk.ts';
-import { setQuantities, type SetQuantitiesInput } from './inventory.ts';
+import { setQuantities, strictInventoryRules, type SetQuantitiesInput } from './inventory.ts';
+import { createOrder, fulfil, refund, updateTracking, type UserError } from './orders.ts';
+import type { MailingAddressRec } from './types.ts';
 import { idempotentDirective } from './schema.ts';
 import { gid, gidType, parseGid, type ShopState } from './state.ts';
 import { paginate, type PageArgs } from './search.ts';
 import { connection, Views } from './views.ts';
+import { topicFromEnum } from './webhooks.ts';
 
 export interface RequestContext {
   apiVersion: string;
@@ -23,6 +26,26 @@ export interface RequestContext {
 }
 
 type Args = Record<string, unknown>;
+
+const FULFILLMENT_ORDER_READ = ['read_merchant_managed_fulfillment_orders', 'write_merchant_managed_fulfillment_orders'];
+const FULFILLMENT_ORDER_WRITE = ['write_merchant_managed_fulfillment_orders'];
+
+/** The `@idempotent(key:)` value of the field being resolved, or null. */
+function idempotencyKeyOf(info: GraphQLResolveInfo): string | null {
+  const dir = getDirectiveValues(idempotentDirective(), info.fieldNodes[0]!, info.variableValues);
+  return dir && typeof dir.key === 'string' ? dir.key : null;
+}
+
+const userErrors = (errors: UserError[]) => errors.map((e) => ({ field: e.field, message: e.message, ...(e.code ? { code: e.code } : {}) }));
+
+function address(a: Record<string, unknown> | null | undefined): MailingAddressRec | null {
+  if (!a) return null;
+  const str = (k: string) => (typeof a[k] === 'string' && a[k] !== '' ? (a[k] as string) : null);
+  return {
+    first_name: str('firstName'), last_name: str('lastName'), company: str('company'), address1: str('address1'), address2: str('address2'),
+    city: str('city'), province_code: str('provinceCode'), country_code: str('countryCode'), zip: str('zip'), phone: str('phone'),
+  };
+}
 
 /** Wraps a root resolver so it first checks one of `scopes` is granted. */
 function gated<F extends (a: Args, ctx: RequestContext, info: GraphQLResolveInfo) => unknown>(scopes: string[], fn: F): F {
@@ -59,6 +82,18 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
         const op = bulk.get(n);
         return op ? bulk.view(op) : null;
       }
+      case 'FulfillmentOrder': {
+        const fo = s.fulfillmentOrders.find((x) => x.id === n);
+        return fo ? v.fulfillmentOrder(fo) : null;
+      }
+      case 'Fulfillment': {
+        const f = s.fulfillments.find((x) => x.id === n);
+        return f ? v.fulfillment(f) : null;
+      }
+      case 'Refund': {
+        const r = s.refunds.find((x) => x.id === n);
+        return r ? v.refund(r) : null;
+      }
       case 'DiscountCodeNode': {
         const d = s.discounts.find((x) => x.id === n);
         return d ? v.discount(d) : null;
@@ -75,10 +110,12 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
     inventoryItem: gated(['read_inventory'], (a: Args) => node(a.id)),
     location: (a: Args) => (a.id ? node(a.id) : s.locations[0] ? v.location(s.locations[0]) : null),
     order: gated(['read_orders'], (a: Args) => node(a.id)),
+    fulfillmentOrder: gated(FULFILLMENT_ORDER_READ, (a: Args) => (gidType(String(a.id)) === 'FulfillmentOrder' ? node(a.id) : null)),
     currentBulkOperation: (a: Args) => (a.type === 'MUTATION' ? null : bulk.current()),
     bulkOperations: (a: Args & PageArgs) => connection(paginate(bulk.list(a.query as string | undefined), (o) => v.idKey(o.id), a), (o) => bulk.view(o)),
     productVariant: gated(['read_products'], (a: Args) => node(a.id)),
-    locations: (a: Args & PageArgs) => connection(paginate(s.locations, (l) => v.idKey(l.id), a), v.location),
+    // Deactivated locations only with includeInactive (as the argument says).
+    locations: (a: Args & PageArgs) => connection(paginate(s.locations.filter((l) => l.active || a.includeInactive === true), (l) => v.idKey(l.id), a), v.location),
     inventoryItems: gated(['read_inventory'], (a: Args & PageArgs) =>
       connection(paginate(v.searchItems(a.query as string | undefined), (i) => v.idKey(i.id), a), v.item)),
     productVariants: gated(['read_products'], (a: Args & PageArgs) =>
@@ -89,7 +126,7 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
     }),
     webhookSubscriptions: (a: Args & PageArgs, ctx: RequestContext) => {
       const uri = (a.uri ?? a.callbackUrl) as string | undefined;
-      const topics = (a.topics as string[] | undefined)?.map((t) => t.toLowerCase().replace(/_([^_]*)$/, '/$1'));
+      const topics = (a.topics as string[] | undefined)?.map(topicFromEnum);
       const subs = s.subscriptions.filter((x) => (!uri || x.callbackUrl === uri) && (!topics || topics.includes(x.topic)));
       return connection(paginate(subs, (x) => v.idKey(x.id), a), (x) => v.subscription(x, ctx.apiVersion));
     },
@@ -98,11 +135,88 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
   const mutation = {
     bulkOperationRunQuery: (a: Args) => bulk.run(String(a.query)),
 
-    inventorySetQuantities: gated(['write_inventory'], (a: Args, ctx: RequestContext, info: GraphQLResolveInfo) => {
-      const fieldNode = info.fieldNodes[0]!;
-      const dir = getDirectiveValues(idempotentDirective(), fieldNode, info.variableValues);
-      const key = dir && typeof dir.key === 'string' ? dir.key : null;
-      return setQuantities(s, a.input as SetQuantitiesInput, key, ctx.apiVersion);
+    inventorySetQuantities: gated(['write_inventory'], (a: Args, ctx: RequestContext, info: GraphQLResolveInfo) =>
+      setQuantities(s, a.input as SetQuantitiesInput, idempotencyKeyOf(info), ctx.apiVersion)),
+
+    fulfillmentCreate: gated(FULFILLMENT_ORDER_WRITE, (a: Args) => {
+      const input = a.fulfillment as {
+        lineItemsByFulfillmentOrder: { fulfillmentOrderId: string; fulfillmentOrderLineItems?: { id: string; quantity: number }[] | null }[];
+        trackingInfo?: { company?: string; number?: string; numbers?: string[]; url?: string; urls?: string[] } | null;
+        notifyCustomer?: boolean | null;
+      };
+      const out = fulfil(s, {
+        lineItemsByFulfillmentOrder: input.lineItemsByFulfillmentOrder.map((p) => ({
+          fulfillmentOrderId: parseGid(p.fulfillmentOrderId, 'FulfillmentOrder') ?? -1,
+          lines: p.fulfillmentOrderLineItems?.map((l) => ({ id: parseGid(l.id, 'FulfillmentOrderLineItem') ?? -1, quantity: l.quantity })) ?? null,
+        })),
+        tracking: input.trackingInfo ?? null,
+        notifyCustomer: input.notifyCustomer === true,
+      });
+      return out.ok ? { fulfillment: v.fulfillment(out.value), userErrors: [] } : { fulfillment: null, userErrors: userErrors(out.errors) };
+    }),
+
+    fulfillmentTrackingInfoUpdate: gated(FULFILLMENT_ORDER_WRITE, (a: Args) => {
+      const out = updateTracking(s, parseGid(a.fulfillmentId, 'Fulfillment') ?? -1, a.trackingInfoInput as never, a.notifyCustomer === true);
+      return out.ok ? { fulfillment: v.fulfillment(out.value), userErrors: [] } : { fulfillment: null, userErrors: userErrors(out.errors) };
+    }),
+
+    // 2026-04 and later: the @idempotent key is required (a runtime error without it); a reused key returns the first result.
+    refundCreate: gated(['write_orders'], (a: Args, ctx: RequestContext, info: GraphQLResolveInfo) => {
+      const key = idempotencyKeyOf(info);
+      if (key === null && strictInventoryRules(ctx.apiVersion)) {
+        throw new GraphQLError('The @idempotent directive is required for this mutation.', { extensions: { code: 'BAD_REQUEST' } });
+      }
+      const input = a.input as {
+        orderId: string; note?: string | null; notify?: boolean | null;
+        refundLineItems?: { lineItemId: string; quantity: number; restockType?: string | null; locationId?: string | null }[] | null;
+        transactions?: { orderId: string; parentId?: string | null; amount: string; kind: string; gateway: string }[] | null;
+      };
+      const fingerprint = JSON.stringify(input);
+      if (key !== null) {
+        const seen = s.idempotency.get(`refundCreate:${key}`);
+        if (seen && seen.fingerprint === fingerprint) return seen.result;
+        if (seen) return { refund: null, order: null, userErrors: [{ field: ['input'], message: 'The idempotency key was already used with different parameters.' }] };
+      }
+      const out = refund(s, {
+        orderId: parseGid(input.orderId, 'Order') ?? -1,
+        note: input.note ?? null,
+        notify: input.notify === true,
+        lines: (input.refundLineItems ?? []).map((l) => ({
+          lineItemId: parseGid(l.lineItemId, 'LineItem') ?? -1, quantity: l.quantity, restockType: l.restockType ?? null,
+          locationId: l.locationId ? (parseGid(l.locationId, 'Location') ?? -1) : null,
+        })),
+        transactions: (input.transactions ?? []).map((t) => ({ parentId: t.parentId ? parseGid(t.parentId, 'OrderTransaction') : null, amount: String(t.amount), kind: t.kind, gateway: t.gateway })),
+      });
+      const result = out.ok
+        ? { refund: v.refund(out.value), order: v.order(s.order(out.value.orderId)!), userErrors: [] }
+        : { refund: null, order: null, userErrors: userErrors(out.errors) };
+      if (key !== null && out.ok) s.idempotency.set(`refundCreate:${key}`, { fingerprint, result });
+      return result;
+    }),
+
+    orderCreate: gated(['write_orders'], (a: Args) => {
+      const o = a.order as Record<string, any>;
+      const opts = (a.options ?? {}) as { inventoryBehaviour?: string; sendReceipt?: boolean };
+      const upsert = o.customer?.toUpsert ?? o.customer?.toAssociate ?? null;
+      const out = createOrder(s, {
+        lines: ((o.lineItems ?? []) as Record<string, any>[]).map((l) => ({
+          variantId: l.variantId ? parseGid(l.variantId, 'ProductVariant') ?? -1 : null,
+          sku: l.sku ?? null, title: l.title ?? null, quantity: l.quantity, price: l.priceSet?.shopMoney?.amount != null ? String(l.priceSet.shopMoney.amount) : null,
+        })),
+        email: o.email ?? null,
+        tags: o.tags ?? [],
+        note: o.note ?? null,
+        sourceIdentifier: o.sourceIdentifier ?? null,
+        sourceName: o.sourceName ?? null,
+        shippingAddress: address(o.shippingAddress),
+        shippingLines: ((o.shippingLines ?? []) as Record<string, any>[]).map((l) => ({ title: String(l.title), code: l.code ?? null, price: String(l.priceSet?.shopMoney?.amount ?? '0.00') })),
+        financialStatus: o.financialStatus ?? null,
+        currency: o.currency ?? null,
+        ...(upsert ? { customer: { email: upsert.email ?? null, firstName: upsert.firstName ?? null, lastName: upsert.lastName ?? null, phone: upsert.phone ?? null } } : {}),
+        inventoryBehaviour: opts.inventoryBehaviour ?? 'BYPASS',
+        sendReceipt: opts.sendReceipt === true,
+      });
+      return out.ok ? { order: v.order(out.value), userErrors: [] } : { order: null, userErrors: userErrors(out.errors) };
     }),
 
     orderCancel: gated(['write_orders'], (a: Args) => {
@@ -169,7 +283,7 @@ export function rootValues(s: ShopState, bulk: BulkOperations = new BulkOperatio
 
     webhookSubscriptionCreate: (a: Args, ctx: RequestContext) => {
       // ORDERS_CREATE -> orders/create, INVENTORY_LEVELS_UPDATE -> inventory_levels/update.
-      const topic = String(a.topic).toLowerCase().replace(/_([^_]*)$/, '/$1');
+      const topic = topicFromEnum(String(a.topic));
       const input = a.webhookSubscription as { callbackUrl?: string; uri?: string };
       const field = input.uri !== undefined ? 'uri' : 'callbackUrl';
       const url = input.uri ?? input.callbackUrl ?? '';

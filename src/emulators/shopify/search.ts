@@ -37,11 +37,16 @@ export function parseSearch(query: string | null | undefined): SearchQuery {
   return groups.filter((g) => g.length > 0);
 }
 
-export type FieldGetter<T> = (item: T, field: string) => string | number | null | undefined;
+/** A field's value; a list (tags) matches when any element does. */
+export type FieldGetter<T> = (item: T, field: string) => string | number | string[] | null | undefined;
 
 export function matches<T>(q: SearchQuery, item: T, get: FieldGetter<T>): boolean {
   if (q.length === 0) return true;
-  return q.some((group) => group.every((term) => termMatches(term, get(item, term.field))));
+  return q.some((group) =>
+    group.every((term) => {
+      const v = get(item, term.field);
+      return Array.isArray(v) ? v.some((x) => termMatches(term, x)) : termMatches(term, v);
+    }));
 }
 
 function termMatches(term: Term, actual: string | number | null | undefined): boolean {

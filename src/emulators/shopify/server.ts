@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DropsyncError } from '../../domain/errors.ts';
-import type { Clock } from '../../domain/types.ts';
+import { systemClock } from '../../clock.ts';
 import { CostBucket } from './bucket.ts';
 import { BulkOperations } from './bulk.ts';
 import { generateCatalog } from './catalog.ts';
@@ -39,11 +39,9 @@ export interface ShopifyEmulator {
   close(): Promise<void>;
 }
 
-const realClock: Clock = { now: () => Date.now() };
-
 export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): Promise<ShopifyEmulator> {
   shopifySchema(); // load once up front so the first request is not slow
-  const clock = opts.clock ?? realClock;
+  const clock = opts.clock ?? systemClock;
   const seed = opts.seed ?? 1;
   const catalog = opts.catalog ?? generateCatalog(opts.skus ?? 20, seededRng(seed));
   const state = new ShopState(clock, opts.locations ?? ['Main warehouse'], catalog);
@@ -84,7 +82,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions = {}): P
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof DropsyncError) {
-        const status = { invalid: 400, not_found: 404, conflict: 409, unauthorized: 401, rate_limited: 429, upstream: 502 }[err.kind];
+        const status = { invalid: 400, not_found: 404, conflict: 409, unauthorized: 401, forbidden: 403, rate_limited: 429, upstream: 502, unavailable: 503 }[err.kind];
         return send(res, status, { error: err.message, field: err.field ?? null });
       }
       send(res, 500, { errors: String(err) });

@@ -21,6 +21,8 @@ export interface CatalogEntry {
   title?: string;
   /** Per location name, overrides `available`. */
   levels?: Record<string, number>;
+  /** Unit price in the shop's currency (a decimal string); default "10.00". */
+  price?: string;
 }
 
 export interface WebhookKnobs {
@@ -78,8 +80,8 @@ export interface ShopifyEmulatorOptions {
   /** Generated catalogue size (SKU-00001...), used when `catalog` is not given. Default 20. */
   skus?: number;
   catalog?: CatalogEntry[];
-  /** Location names; the first is the primary one. Default ["Main warehouse"]. */
-  locations?: string[];
+  /** Location names (or `{name, active}`); the first is the primary one. Default ["Main warehouse"]. */
+  locations?: (string | { name: string; active?: boolean })[];
   /** Seed for generated quantities and webhook randomness. */
   seed?: number;
   /** Time source for the cost bucket and timestamps. Default real time. */
@@ -89,6 +91,8 @@ export interface ShopifyEmulatorOptions {
 export interface LocationRec {
   id: number;
   name: string;
+  /** An inactive location keeps its levels but takes no new orders (Location.isActive). */
+  active: boolean;
 }
 
 export interface ItemRec {
@@ -97,6 +101,7 @@ export interface ItemRec {
   variantId: number;
   productId: number;
   title: string;
+  price: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -114,6 +119,47 @@ export interface OrderLineRec {
   variantId: number | null;
   productId: number | null;
   title: string;
+  /** Unit price, a decimal string. */
+  price: string;
+  /** Units shipped by fulfilments. */
+  fulfilled: number;
+  /** Unshipped units refunded (cancel or no restock): removed from the order. */
+  removed: number;
+  /** Shipped units refunded (return, or no restock after shipping). */
+  returned: number;
+  /** Refunded units put back into stock. */
+  restocked: number;
+}
+
+export interface MailingAddressRec {
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  province_code: string | null;
+  country_code: string | null;
+  zip: string | null;
+  phone: string | null;
+}
+
+export interface ShippingLineRec {
+  id: number;
+  title: string;
+  code: string | null;
+  price: string;
+}
+
+export interface TransactionRec {
+  id: number;
+  orderId: number;
+  kind: 'sale' | 'refund';
+  gateway: string;
+  amount: string;
+  parentId: number | null;
+  status: 'success';
+  createdAt: number;
 }
 
 export interface OrderRec {
@@ -127,6 +173,84 @@ export interface OrderRec {
   cancelReason: string | null;
   lines: OrderLineRec[];
   locationId: number;
+  tags: string[];
+  note: string | null;
+  sourceIdentifier: string | null;
+  sourceName: string;
+  currency: string;
+  shippingAddress: MailingAddressRec | null;
+  shippingLines: ShippingLineRec[];
+  /** Financial status as REST spells it: paid, partially_refunded, refunded, pending, ... */
+  financialStatus: string;
+  /** A customer given to orderCreate (name and phone beside the email). */
+  customer: { firstName: string | null; lastName: string | null; phone: string | null } | null;
+}
+
+export interface FulfillmentOrderLineRec {
+  id: number;
+  lineItemId: number;
+  totalQuantity: number;
+  remainingQuantity: number;
+}
+
+export interface FulfillmentOrderRec {
+  id: number;
+  orderId: number;
+  locationId: number;
+  /** As the GraphQL enum spells it. */
+  status: 'OPEN' | 'IN_PROGRESS' | 'CLOSED' | 'CANCELLED';
+  lines: FulfillmentOrderLineRec[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FulfillmentRec {
+  id: number;
+  orderId: number;
+  /** `#1001.1`, `#1001.2`, ... */
+  name: string;
+  locationId: number;
+  status: 'success' | 'cancelled';
+  trackingCompany: string | null;
+  trackingNumbers: string[];
+  trackingUrls: string[];
+  lines: { lineItemId: number; quantity: number }[];
+  fulfillmentOrderIds: number[];
+  notifyCustomer: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RefundLineRec {
+  id: number;
+  lineItemId: number;
+  quantity: number;
+  /** REST spelling: cancel, return, no_restock. */
+  restockType: 'cancel' | 'return' | 'no_restock';
+  locationId: number | null;
+  restocked: boolean;
+  subtotal: string;
+}
+
+export interface RefundRec {
+  id: number;
+  orderId: number;
+  note: string | null;
+  createdAt: number;
+  lines: RefundLineRec[];
+  transactions: TransactionRec[];
+  notify: boolean;
+}
+
+/** A message the shop sent (or would send) its customer. */
+export interface NotificationRec {
+  at: number;
+  orderId: number;
+  email: string | null;
+  kind: 'order_confirmation' | 'shipping_confirmation' | 'shipping_update' | 'refund' | 'cancellation';
+  fulfillmentId?: number;
+  refundId?: number;
+  tracking?: { company: string | null; numbers: string[]; urls: string[] };
 }
 
 export interface DiscountRec {

@@ -7,7 +7,8 @@
  * App-level deliveries (the mandatory compliance topics, sent to the app configuration's URI) go out the same way
  * but belong to no subscription.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { hmacSha256Base64 } from '../../security/hmac.ts';
 import type { Clock } from '../../domain/types.ts';
 import type { Rng } from '../../domain/random.ts';
 import type { ShopState } from './state.ts';
@@ -35,8 +36,17 @@ interface Delivery {
   triggeredAt: string;
 }
 
+/** Topics whose action has an underscore: the enum's last underscore is not the resource/action boundary there. */
+const MULTI_WORD_ACTIONS = ['orders/partially_fulfilled', 'customers/data_request', 'inventory_items/create'];
+
+/** `ORDERS_CREATE` -> `orders/create`, `INVENTORY_LEVELS_UPDATE` -> `inventory_levels/update`, `ORDERS_PARTIALLY_FULFILLED` -> `orders/partially_fulfilled`. */
+export function topicFromEnum(e: string): string {
+  const lower = e.toLowerCase();
+  return MULTI_WORD_ACTIONS.find((t) => t.replace('/', '_') === lower) ?? lower.replace(/_([^_]*)$/, '/$1');
+}
+
 export function signWebhook(body: Buffer, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64');
+  return hmacSha256Base64(body, secret);
 }
 
 export class WebhookDispatcher {

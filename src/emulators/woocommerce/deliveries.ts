@@ -3,7 +3,7 @@
  * it is then, signed with the webhook's secret, never retried; a webhook whose failure count is already above
  * 5 when another delivery fails (the 7th consecutive failure) is disabled.
  */
-import { createHmac } from 'node:crypto';
+import { hmacSha256Base64 } from '../../security/hmac.ts';
 import type { Clock } from '../../domain/types.ts';
 import { orderJson, productJson, variationJson } from './represent.ts';
 import { randomHex, type Rng } from '../../domain/random.ts';
@@ -102,7 +102,7 @@ export class WebhookDispatcher {
           'x-wc-webhook-topic': hook.topic,
           'x-wc-webhook-resource': resource ?? '',
           'x-wc-webhook-event': event ?? '',
-          'x-wc-webhook-signature': createHmac('sha256', hook.secret).update(raw).digest('base64'),
+          'x-wc-webhook-signature': hmacSha256Base64(raw, hook.secret),
           'x-wc-webhook-id': String(hook.id),
           'x-wc-webhook-delivery-id': delivery.deliveryId,
         },

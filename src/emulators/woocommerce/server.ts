@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../domain/types.ts';
+import { systemClock } from '../../clock.ts';
 import { errorBody, type ApiResult, type Route } from './api-common.ts';
 import { orderRoutes } from './api-orders.ts';
 import { productRoutes } from './api-products.ts';
@@ -39,8 +39,6 @@ export interface WooEmulator {
   control: WooControl;
   close(): Promise<void>;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

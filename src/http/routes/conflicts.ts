@@ -1,12 +1,11 @@
 /** Conflicts: order units that lost the race for the last units, with their cost and what was done about them. */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
 import { principalOf, retailerScope } from '../auth.ts';
 import { idParams, nextCursor, nullable, pageQuery, responses } from '../schemas.ts';
-import { getConflict, listConflicts, timeCursor } from '../../store/admin/read-orders.ts';
+import { getConflict, listConflicts, timeCursor } from '../../store/admin/index.ts';
 
 const ConflictSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     id: { type: 'string' }, orderId: { type: 'string' }, storeId: nullable({ type: 'string' }), retailerId: nullable({ type: 'string' }),
     sku: { type: 'string' }, short: { type: 'integer' }, cost: { type: 'number' }, action: { type: 'string' },
@@ -15,7 +14,7 @@ const ConflictSchema = {
   },
 } as const;
 
-export function conflictRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function conflictRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get('/v1/conflicts', {
     config: { access: 'retailer' },
     schema: {
@@ -26,13 +25,13 @@ export function conflictRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       response: responses({
         200: {
-          type: 'object',
+          type: 'object', additionalProperties: false,
           properties: { items: { type: 'array', items: ConflictSchema }, next: nullable({ type: 'string' }), totalCount: { type: 'integer' }, totalCost: { type: 'number' } },
         },
       }),
     },
   }, async (request) => {
-    const q = request.query as { status?: string; storeId?: string; after?: string; limit: number };
+    const q = request.query;
     const out = await listConflicts(deps.db, principalOf(request).supplierId, { ...q, retailerId: retailerScope(request) });
     return { ...out, next: nextCursor(out.items, q.limit, (c) => timeCursor(c.createdAt, c.id)) };
   });
@@ -40,5 +39,5 @@ export function conflictRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/v1/conflicts/:id', {
     config: { access: 'retailer' },
     schema: { tags: ['conflicts'], summary: 'Get a conflict', params: idParams, response: responses({ 200: ConflictSchema }) },
-  }, async (request) => getConflict(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id, retailerScope(request)));
+  }, async (request) => getConflict(deps.db, principalOf(request).supplierId, request.params.id, retailerScope(request)));
 }

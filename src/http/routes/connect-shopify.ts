@@ -6,18 +6,13 @@
  *   the connection report (JSON, or a short page for a browser).
  * - POST /webhooks/shopify: the app-level webhook address (the compliance topics set in the app configuration,
  *   and app/uninstalled), signed with the app's client secret; the store is found by the shop's domain.
- * The flow itself is src/http/shopify-install.ts and src/http/shopify-webhooks.ts.
+ * The flow itself is the application's (src/app/shopify-install.ts, src/app/shopify-webhooks.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RouteDeps } from '../app.ts';
-import { errorBody } from '../errors.ts';
-import { shopifyAppFromEnv } from '../../connectors/shopify/app.ts';
-import { parseShopifyWebhook, shopifyWebhookDedupeKeys } from '../../connectors/shopify/webhooks.ts';
-import { beginInstall, completeInstall, type InstallReport } from '../shopify-install.ts';
-import { applyShopifyEvent, deliveryKey, signedFor, topicOf, type Outcome } from '../shopify-webhooks.ts';
-import { findShopifyStoresByShop } from '../../store/ops/shopify-stores-by-shop.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import type { InstallReport } from '../../app/index.ts';
 
 const query = { type: 'object', additionalProperties: { type: 'string', maxLength: 2048 }, maxProperties: 30 } as const;
+const item = <const P extends Record<string, unknown>>(properties: P) => ({ type: 'object', additionalProperties: false, properties }) as const;
 const errorRef = { $ref: 'Error#' } as const;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -31,9 +26,8 @@ ${r.problems.length ? `<ul>${r.problems.map((p) => `<li>${esc(p.sku)}: ${esc(p.d
 <p>Stock now syncs to this store within seconds.</p></body></html>`;
 }
 
-export function connectShopifyRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const shopifyApp = () => deps.shopifyApp ?? shopifyAppFromEnv();
-  const installDeps = () => ({ db: deps.db, sealer: deps.sealer, clock: deps.clock, engine: deps.engine, app: shopifyApp() });
+export function connectShopifyRoutes(app: TypedApp, { commands }: RouteDeps): void {
+  const wants = (accept: string | undefined, type: string) => String(accept ?? '').includes(type);
 
   app.get('/connect/shopify', {
     config: { access: 'public' },
@@ -42,14 +36,14 @@ export function connectShopifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       querystring: { ...query, required: ['shop'] },
       description: 'A browser is redirected (302); a client asking for JSON gets the URL to send the merchant to.',
       response: {
-        200: { type: 'object', properties: { authorizeUrl: { type: 'string' } } },
+        200: { type: 'object', additionalProperties: false, properties: { authorizeUrl: { type: 'string' } } },
         302: { type: 'null', description: 'Redirect to https://{shop}/admin/oauth/authorize' },
         '4xx': errorRef,
       },
     },
   }, async (request, reply) => {
-    const { redirect } = await beginInstall(installDeps(), request.query as Record<string, string>);
-    if (String(request.headers.accept ?? '').includes('application/json')) return { authorizeUrl: redirect };
+    const { redirect } = await commands.shopify.begin(request.query);
+    if (wants(request.headers.accept, 'application/json')) return { authorizeUrl: redirect };
     return reply.redirect(redirect, 302);
   });
 
@@ -60,20 +54,23 @@ export function connectShopifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       querystring: query,
       response: {
         200: {
-          type: 'object',
-          properties: {
-            storeId: { type: 'string' }, shop: { type: 'string' }, created: { type: 'boolean' }, scopes: { type: 'string' }, locationId: { type: 'string' },
-            listingsCreated: { type: 'integer' }, listingsFound: { type: 'integer' }, invite: { type: 'string', nullable: true },
-            problems: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' }, kind: { type: 'string' }, detail: { type: 'string' } } } },
-            webhooks: { type: 'array', items: { type: 'object', properties: { topic: { type: 'string' }, ok: { type: 'boolean' }, error: { type: 'string' } } } },
-          },
+          description: 'The connection report: JSON, or a short HTML page for a browser (Accept: text/html)',
+          anyOf: [
+            item({
+              storeId: { type: 'string' }, shop: { type: 'string' }, created: { type: 'boolean' }, scopes: { type: 'string' }, locationId: { type: 'string' },
+              listingsCreated: { type: 'integer' }, listingsFound: { type: 'integer' }, invite: { type: 'string', nullable: true },
+              problems: { type: 'array', items: item({ sku: { type: 'string' }, kind: { type: 'string' }, detail: { type: 'string' } }) },
+              webhooks: { type: 'array', items: item({ topic: { type: 'string' }, ok: { type: 'boolean' }, error: { type: 'string' } }) },
+            }),
+            { type: 'string' },
+          ],
         },
         '4xx': errorRef, '5xx': errorRef,
       },
     },
   }, async (request, reply) => {
-    const report = await completeInstall(installDeps(), request.query as Record<string, string>);
-    if (String(request.headers.accept ?? '').includes('text/html')) return reply.type('text/html; charset=utf-8').send(reportPage(report));
+    const report = await commands.shopify.complete(request.query);
+    if (wants(request.headers.accept, 'text/html')) return reply.type('text/html; charset=utf-8').send(reportPage(report));
     return report;
   });
 
@@ -83,23 +80,7 @@ export function connectShopifyRoutes(app: FastifyInstance, deps: RouteDeps): voi
       tags: ['webhooks'], summary: "Shopify app-level webhooks: compliance topics and app/uninstalled", security: [],
       description: 'Topics customers/data_request, customers/redact, shop/redact (set in the app configuration) and app/uninstalled; signed with the app client secret (X-Shopify-Hmac-Sha256, or shopify-hmac-sha256). A bad signature answers 401.',
       body: { description: 'The Shopify payload, checked against the signature over the raw bytes' },
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, detail: { type: 'string' } } }, '4xx': errorRef, '5xx': errorRef },
+      response: { 200: item({ status: { type: 'string' }, detail: { type: 'string' } }), '4xx': errorRef, '5xx': errorRef },
     },
-  }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const raw = request.rawBody ?? Buffer.alloc(0);
-    const wd = { db: deps.db, sealer: deps.sealer, clock: deps.clock, engine: deps.engine, clientSecret: shopifyApp().clientSecret };
-    if (!signedFor(wd, raw, request.headers, null)) return reply.status(401).send(errorBody('unauthorized', 'X-Shopify-Hmac-Sha256 does not match', 'signature'));
-    const topic = topicOf(request.headers);
-    const event = parseShopifyWebhook(topic, request.body);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const shop = shopifyWebhookDedupeKeys(request.headers).shopDomain ?? (typeof body.shop_domain === 'string' ? body.shop_domain : typeof body.myshopify_domain === 'string' ? body.myshopify_domain : null);
-    if (!shop) return { status: 'ignored', detail: 'no shop named' };
-    const stores = await findShopifyStoresByShop(deps.db, shop);
-    if (stores.length === 0) return { status: 'ignored', detail: `no store of shop ${shop}` };
-    const key = deliveryKey(raw, request.headers);
-    const outcomes: Outcome[] = [];
-    for (const s of stores) outcomes.push(await applyShopifyEvent(wd, { id: s.id, supplierId: s.supplier_id, sealedCredentials: s.credentials }, topic, event, key));
-    const processed = outcomes.some((o) => o.status === 'processed');
-    return { status: processed ? 'processed' : outcomes[0]!.status, detail: outcomes.map((o) => o.detail).join('; ') };
-  });
+  }, async (request) => commands.webhooks.shopifyApp({ raw: request.rawBody ?? Buffer.alloc(0), headers: request.headers, body: request.body }));
 }

@@ -1,10 +1,10 @@
 /** Liveness, readiness (the database answers) and Prometheus metrics; all public. */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import { ping } from '../../store/index.ts';
 
-const status = { type: 'object', properties: { status: { type: 'string' }, error: { type: 'string' } } } as const;
+const status = { type: 'object', additionalProperties: false, properties: { status: { type: 'string' }, error: { type: 'string' } } } as const;
 
-export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function healthRoutes(app: TypedApp, deps: RouteDeps): void {
   app.get('/healthz', {
     config: { access: 'public' },
     schema: { tags: ['health'], summary: 'Liveness: the process answers', security: [], response: { 200: status } },
@@ -15,7 +15,7 @@ export function healthRoutes(app: FastifyInstance, deps: RouteDeps): void {
     schema: { tags: ['health'], summary: 'Readiness: the database answers a query', security: [], response: { 200: status, 503: status } },
   }, async (_request, reply) => {
     try {
-      await deps.db.query('select 1');
+      await ping(deps.db);
       return { status: 'ready' };
     } catch (err) {
       return reply.status(503).send({ status: 'unavailable', error: err instanceof Error ? err.message : String(err) });

@@ -1,12 +1,11 @@
 /** Who am I, and supplier admin keys (retailer tokens live under /v1/retailers/{id}/tokens). */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
-import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import { actorOf, principalOf } from '../auth.ts';
 import { idParams, nullable, responses } from '../schemas.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../store/admin/api-keys.ts';
+import { listApiKeys } from '../../store/admin/index.ts';
 
 export const ApiKeySchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     id: { type: 'string' },
     kind: { type: 'string', enum: ['admin', 'retailer'] },
@@ -18,7 +17,7 @@ export const ApiKeySchema = {
 } as const;
 
 export const NewKeySchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: { key: { type: 'string', description: 'The secret; shown only this once' }, apiKey: ApiKeySchema },
 } as const;
 
@@ -27,30 +26,26 @@ export const labelBody = {
   properties: { label: { type: 'string', maxLength: 200 } },
 } as const;
 
-export function keyRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function keyRoutes(app: TypedApp, { db, commands }: RouteDeps): void {
   app.get('/v1/me', {
     config: { access: 'retailer' },
     schema: {
       tags: ['keys'], summary: 'The caller: supplier, key kind and (for a retailer token) the retailer',
       response: responses({
-        200: { type: 'object', properties: { supplierId: { type: 'string' }, kind: { type: 'string' }, retailerId: nullable({ type: 'string' }), keyId: { type: 'string' } } },
+        200: { type: 'object', additionalProperties: false, properties: { supplierId: { type: 'string' }, kind: { type: 'string' }, retailerId: nullable({ type: 'string' }), keyId: { type: 'string' } } },
       }),
     },
   }, async (request) => principalOf(request));
 
   app.get('/v1/keys', {
     schema: { tags: ['keys'], summary: 'Every admin key and retailer token (hashes are never shown)', response: responses({ 200: { type: 'array', items: ApiKeySchema } }) },
-  }, async (request) => listApiKeys(deps.db, principalOf(request).supplierId));
+  }, async (request) => listApiKeys(db, principalOf(request).supplierId));
 
   app.post('/v1/keys', {
     schema: { tags: ['keys'], summary: 'Create a supplier admin key', body: labelBody, response: responses({ 201: NewKeySchema }) },
-  }, async (request, reply) => {
-    const body = (request.body ?? {}) as { label?: string };
-    const out = await createApiKey(deps.db, { supplierId: principalOf(request).supplierId, label: body.label ?? null }, deps.now());
-    return reply.status(201).send(out);
-  });
+  }, async (request, reply) => reply.status(201).send(await commands.keys.create(actorOf(request), { label: request.body.label ?? null })));
 
   app.delete('/v1/keys/:id', {
     schema: { tags: ['keys'], summary: 'Revoke an admin key or retailer token', params: idParams, response: responses({ 200: ApiKeySchema }) },
-  }, async (request) => revokeApiKey(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id, deps.now()));
+  }, async (request) => commands.keys.revoke(actorOf(request), request.params.id));
 }

@@ -1,20 +1,18 @@
 /** Supplier stock locations; only `shared` ones count toward what retailers can be shown. */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
-import { invalid } from '../../domain/errors.ts';
-import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import { actorOf, principalOf } from '../auth.ts';
 import { id, idParams, okSchema, responses } from '../schemas.ts';
-import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../../store/admin/locations.ts';
+import { getLocation, listLocations } from '../../store/admin/index.ts';
 
 const LocationSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: { id: { type: 'string' }, name: { type: 'string' }, shared: { type: 'boolean' } },
 } as const;
 
-export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function locationRoutes(app: TypedApp, { db, commands }: RouteDeps): void {
   app.get('/v1/locations', {
     schema: { tags: ['locations'], summary: 'List locations', response: responses({ 200: { type: 'array', items: LocationSchema } }) },
-  }, async (request) => listLocations(deps.db, principalOf(request).supplierId));
+  }, async (request) => listLocations(db, principalOf(request).supplierId));
 
   app.post('/v1/locations', {
     schema: {
@@ -25,18 +23,11 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       response: responses({ 201: LocationSchema }),
     },
-  }, async (request, reply) => {
-    const b = request.body as { id: string; name?: string; shared: boolean };
-    // Location ids are matched exactly after trimming, like SKUs.
-    const locId = b.id.trim();
-    if (locId === '') throw invalid('id', 'must not be empty');
-    const loc = await createLocation(deps.db, principalOf(request).supplierId, { id: locId, name: b.name ?? locId, shared: b.shared ?? true });
-    return reply.status(201).send(loc);
-  });
+  }, async (request, reply) => reply.status(201).send(await commands.locations.create(actorOf(request), request.body)));
 
   app.get('/v1/locations/:id', {
     schema: { tags: ['locations'], summary: 'Get a location', params: idParams, response: responses({ 200: LocationSchema }) },
-  }, async (request) => getLocation(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id));
+  }, async (request) => getLocation(db, principalOf(request).supplierId, request.params.id));
 
   app.patch('/v1/locations/:id', {
     schema: {
@@ -47,17 +38,12 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       response: responses({ 200: LocationSchema }),
     },
-  }, async (request) => {
-    const supplierId = principalOf(request).supplierId;
-    const { location, changedSkus } = await updateLocation(deps.db, supplierId, (request.params as { id: string }).id, request.body as { name?: string; shared?: boolean }, deps.now());
-    if (changedSkus.length > 0) await deps.engine.recompute(supplierId, changedSkus);
-    return location;
-  });
+  }, async (request) => commands.locations.update(actorOf(request), request.params.id, request.body));
 
   app.delete('/v1/locations/:id', {
     schema: { tags: ['locations'], summary: 'Delete a location that holds no stock', params: idParams, response: responses({ 200: okSchema }) },
   }, async (request) => {
-    await deleteLocation(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id);
+    await commands.locations.remove(actorOf(request), request.params.id);
     return { ok: true };
   });
 }

@@ -2,20 +2,15 @@
  * Retailer orders: list/get (a retailer token sees its own), manual entry, fulfil and cancel. Manual entry goes
  * through the same atomic commit as webhook orders: accepted if atp covers it, else the short units are a conflict.
  */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
-import { principalOf, retailerScope } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import { actorOf, principalOf, retailerScope } from '../auth.ts';
 import { idParams, nextCursor, nullable, page, pageQuery, responses } from '../schemas.ts';
-import { getOrder, listOrders, timeCursor } from '../../store/admin/read-orders.ts';
-import { getStore } from '../../store/admin/stores.ts';
-import { normaliseSku } from '../../store/admin/skus.ts';
-import type { OrderInput } from '../../engine/types.ts';
-import { invalid } from '../../domain/errors.ts';
+import { getOrder, listOrders, timeCursor } from '../../store/admin/index.ts';
 
 const statusEnum = ['accepted', 'partial', 'conflict', 'fulfilled', 'cancelled'] as const;
 
 export const OrderViewSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     id: { type: 'string' }, storeId: nullable({ type: 'string' }), retailerId: nullable({ type: 'string' }), platformOrderId: { type: 'string' },
     name: nullable({ type: 'string' }), email: nullable({ type: 'string' }), source: { type: 'string' }, status: { type: 'string', enum: statusEnum },
@@ -23,7 +18,7 @@ export const OrderViewSchema = {
     lines: {
       type: 'array',
       items: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           lineNo: { type: 'integer' }, sku: { type: 'string' }, quantity: { type: 'integer' }, accepted: { type: 'integer' },
           short: { type: 'integer' }, unknownSku: { type: 'boolean' },
@@ -34,14 +29,14 @@ export const OrderViewSchema = {
 } as const;
 
 export const OrderResultSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     orderId: { type: 'string' }, status: { type: 'string', enum: statusEnum },
     duplicate: { type: 'boolean', description: 'This (store, platform order id) was seen before; nothing changed' },
     lines: {
       type: 'array',
       items: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: { sku: { type: 'string' }, quantity: { type: 'integer' }, accepted: { type: 'integer' }, short: { type: 'integer' }, unknownSku: { type: 'boolean' } },
       },
     },
@@ -57,7 +52,7 @@ export const orderLines = {
   },
 } as const;
 
-export function orderRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function orderRoutes(app: TypedApp, { db, commands }: RouteDeps): void {
   app.get('/v1/orders', {
     config: { access: 'retailer' },
     schema: {
@@ -69,15 +64,15 @@ export function orderRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: responses({ 200: page(OrderViewSchema) }),
     },
   }, async (request) => {
-    const q = request.query as { storeId?: string; status?: string; after?: string; limit: number };
-    const items = await listOrders(deps.db, principalOf(request).supplierId, { ...q, retailerId: retailerScope(request) });
+    const q = request.query;
+    const items = await listOrders(db, principalOf(request).supplierId, { ...q, retailerId: retailerScope(request) });
     return { items, next: nextCursor(items, q.limit, (o) => timeCursor(o.committedAt, o.id)) };
   });
 
   app.get('/v1/orders/:id', {
     config: { access: 'retailer' },
     schema: { tags: ['orders'], summary: 'Get an order with its lines', params: idParams, response: responses({ 200: OrderViewSchema }) },
-  }, async (request) => getOrder(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id, retailerScope(request)));
+  }, async (request) => getOrder(db, principalOf(request).supplierId, request.params.id, retailerScope(request)));
 
   app.post('/v1/orders', {
     schema: {
@@ -97,23 +92,15 @@ export function orderRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: responses({ 200: OrderResultSchema, 201: OrderResultSchema }),
     },
   }, async (request, reply) => {
-    const supplierId = principalOf(request).supplierId;
-    const b = request.body as { storeId: string } & OrderInput;
-    await getStore(deps.db, supplierId, b.storeId).catch(() => { throw invalid('storeId', `no store "${b.storeId}"`); });
-    const order: OrderInput = { platformOrderId: b.platformOrderId, lines: b.lines.map((l, i) => ({ sku: normaliseSku(l.sku ?? '', `lines[${i}].sku`), quantity: l.quantity })) };
-    if (b.name !== undefined) order.name = b.name;
-    if (b.email !== undefined) order.email = b.email;
-    if (b.placedAt !== undefined) order.placedAt = b.placedAt;
-    if (b.holdId !== undefined) order.holdId = b.holdId;
-    const result = await deps.engine.submitOrder(supplierId, b.storeId, order, 'api');
+    const result = await commands.orders.record(actorOf(request), request.body);
     return reply.status(result.duplicate ? 200 : 201).send(result);
   });
 
   app.post('/v1/orders/:id/fulfil', {
     schema: { tags: ['orders'], summary: 'Mark an accepted order fulfilled (its units leave committed)', params: idParams, response: responses({ 200: OrderResultSchema }) },
-  }, async (request) => deps.engine.fulfilOrder(principalOf(request).supplierId, (request.params as { id: string }).id));
+  }, async (request) => commands.orders.fulfil(actorOf(request), request.params.id));
 
   app.post('/v1/orders/:id/cancel', {
     schema: { tags: ['orders'], summary: 'Cancel an order (its committed units return to the pool)', params: idParams, response: responses({ 200: OrderResultSchema }) },
-  }, async (request) => deps.engine.cancelOrder(principalOf(request).supplierId, (request.params as { id: string }).id));
+  }, async (request) => commands.orders.cancel(actorOf(request), request.params.id));
 }

@@ -1,8 +1,8 @@
-/** Response schemas of SKU routes: the SKU row and the full per-SKU view (SPEC section 3 quantities). */
+/** Response schemas of SKU routes: the SKU row and the full per-SKU view (every quantity). */
 import { nullable } from '../schemas.ts';
 
 export const SkuSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     sku: { type: 'string' }, name: nullable({ type: 'string' }), category: nullable({ type: 'string' }), listed: { type: 'boolean' },
     onHand: { type: 'integer' }, committed: { type: 'integer' }, held: { type: 'integer' }, velocity: { type: 'number' },
@@ -11,8 +11,8 @@ export const SkuSchema = {
 } as const;
 
 const QuantitiesSchema = {
-  type: 'object',
-  description: 'SPEC section 3, in order of application',
+  type: 'object', additionalProperties: false,
+  description: 'In the order they are computed: atp = onHand - committed - held, then the own reserve, the buffer and the pool retailers share',
   properties: {
     onHand: { type: 'integer' }, committed: { type: 'integer' }, held: { type: 'integer' }, atp: { type: 'integer' },
     ownReserve: { type: 'integer' }, afterReserve: { type: 'integer' }, buffer: { type: 'integer' }, bufferPercent: { type: 'number' },
@@ -23,7 +23,7 @@ const QuantitiesSchema = {
 } as const;
 
 export const SkuViewSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     sku: { type: 'string' }, name: nullable({ type: 'string' }), category: nullable({ type: 'string' }), listed: { type: 'boolean' },
     quantities: QuantitiesSchema,
@@ -31,13 +31,13 @@ export const SkuViewSchema = {
     velocity: { type: 'number' },
     locations: {
       type: 'array',
-      items: { type: 'object', properties: { locationId: { type: 'string' }, onHand: { type: 'integer' }, shared: { type: 'boolean' }, lastSetAt: nullable({ type: 'string' }) } },
+      items: { type: 'object', additionalProperties: false, properties: { locationId: { type: 'string' }, onHand: { type: 'integer' }, shared: { type: 'boolean' }, lastSetAt: nullable({ type: 'string' }) } },
     },
     stores: {
       type: 'array',
       description: 'Per listing: shown (allocation), desired (to push) and confirmed (acknowledged by the store)',
       items: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           storeId: { type: 'string' }, retailerId: { type: 'string' }, listingId: { type: 'string' }, shown: { type: 'integer' },
           desired: nullable({ type: 'integer' }), confirmed: nullable({ type: 'integer' }),
@@ -48,7 +48,7 @@ export const SkuViewSchema = {
       type: 'array',
       description: 'The newest ledger lines, newest first',
       items: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           id: { type: 'integer' }, at: { type: 'string' }, kind: { type: 'string' }, locationId: nullable({ type: 'string' }), ref: nullable({ type: 'string' }),
           deltaOnHand: { type: 'integer' }, deltaCommitted: { type: 'integer' }, deltaHeld: { type: 'integer' },
@@ -60,12 +60,12 @@ export const SkuViewSchema = {
 } as const;
 
 export const ImportResultSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     rows: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, failed: { type: 'integer' },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { line: { type: 'integer' }, field: { type: 'string' }, message: { type: 'string' } } },
+      items: { type: 'object', additionalProperties: false, properties: { line: { type: 'integer' }, field: { type: 'string' }, message: { type: 'string' } } },
     },
     warnings: { type: 'array', items: { type: 'string' } },
   },

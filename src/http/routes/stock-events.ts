@@ -3,11 +3,9 @@
  * Events are validated one by one by the engine (so one bad event never blocks the rest), hence the loose item
  * schema here: only the batch shape is checked up front.
  */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
-import { principalOf } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import { actorOf } from '../auth.ts';
 import { responses } from '../schemas.ts';
-import type { StockEventInput } from '../../engine/types.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -18,12 +16,12 @@ const EVENT_DOC = [
 ].join(' ');
 
 const ResultSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     results: {
       type: 'array',
       items: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: {
           id: { type: 'string' },
           status: { type: 'string', enum: ['applied', 'duplicate', 'stale', 'invalid'] },
@@ -37,7 +35,7 @@ const ResultSchema = {
   },
 } as const;
 
-export function stockEventRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function stockEventRoutes(app: TypedApp, deps: RouteDeps): void {
   const max = deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST;
   app.post('/v1/stock-events', {
     schema: {
@@ -54,9 +52,5 @@ export function stockEventRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       response: responses({ 200: ResultSchema }),
     },
-  }, async (request) => {
-    const { events } = request.body as { events: unknown[] };
-    // The engine checks each event's fields and reports bad ones per event, so hand them over as received.
-    return deps.engine.ingestEvents(principalOf(request).supplierId, events as StockEventInput[]);
-  });
+  }, async (request) => deps.commands.stock.record(actorOf(request), request.body.events));
 }

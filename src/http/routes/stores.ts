@@ -2,15 +2,14 @@
  * Retailer stores. Credentials (access tokens, consumer secrets, webhook secrets) are sealed with AES-256-GCM
  * before they reach the database and are never returned: responses only say whether some are stored.
  */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.ts';
-import { principalOf, retailerScope } from '../auth.ts';
+import type { RouteDeps, TypedApp } from '../types.ts';
+import { actorOf, principalOf, retailerScope } from '../auth.ts';
 import { idParams, nullable, okSchema, responses } from '../schemas.ts';
-import { DropsyncError } from '../../domain/errors.ts';
-import { createStore, deleteStore, getStore, listStores, setStorePaused, updateStore } from '../../store/admin/stores.ts';
+import { listStores } from '../../store/admin/index.ts';
+import { visibleStore } from '../../app/stores.ts';
 
 export const StoreSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     id: { type: 'string' }, retailerId: { type: 'string' }, platform: { type: 'string' }, name: { type: 'string' },
     config: { type: 'object', additionalProperties: true },
@@ -21,7 +20,7 @@ export const StoreSchema = {
     accessReason: nullable({ type: 'string' }),
     webhooks: nullable({
       type: 'array', description: 'Per-topic state of the webhook subscriptions, as last checked',
-      items: { type: 'object', properties: { topic: { type: 'string' }, status: { type: 'string' }, error: { type: 'string' } } },
+      items: { type: 'object', additionalProperties: false, properties: { topic: { type: 'string' }, status: { type: 'string' }, error: { type: 'string' } } },
     }),
     webhooksCheckedAt: nullable({ type: 'string' }),
   },
@@ -38,7 +37,7 @@ const config = {
 } as const;
 
 const SyncSchema = {
-  type: 'object',
+  type: 'object', additionalProperties: false,
   properties: {
     storeId: { type: 'string' }, health: { type: 'string' },
     lagP50Ms: nullable({ type: 'number' }), lagP99Ms: nullable({ type: 'number' }),
@@ -49,18 +48,14 @@ const SyncSchema = {
     listingProblems: {
       type: 'array', description: 'Listings the store rejected for good; each backs off by itself while the rest of the store syncs.',
       items: {
-        type: 'object',
+        type: 'object', additionalProperties: false,
         properties: { listingId: { type: 'string' }, sku: { type: 'string' }, error: { type: 'string' }, attempts: { type: 'integer' }, nextAttemptAt: { type: 'string' } },
       },
     },
   },
 } as const;
 
-export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  /** SKUs listed on a store: what a change to the store can move. */
-  const storeSkus = async (storeId: string) =>
-    (await deps.db.query<{ sku: string }>(`select distinct sku from listings where store_id = $1`, [storeId])).map((r) => r.sku);
-
+export function storeRoutes(app: TypedApp, { db, commands }: RouteDeps): void {
   app.get('/v1/stores', {
     config: { access: 'retailer' },
     schema: {
@@ -70,9 +65,9 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
   }, async (request) => {
     const scope = retailerScope(request);
-    const wanted = (request.query as { retailerId?: string }).retailerId;
+    const wanted = request.query.retailerId;
     if (scope !== null && wanted !== undefined && wanted !== scope) return [];
-    return listStores(deps.db, principalOf(request).supplierId, scope ?? wanted ?? null);
+    return listStores(db, principalOf(request).supplierId, scope ?? wanted ?? null);
   });
 
   app.post('/v1/stores', {
@@ -88,21 +83,12 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       response: responses({ 201: StoreSchema }),
     },
-  }, async (request, reply) => {
-    const b = request.body as { retailerId: string; platform: 'shopify'; name: string; config?: Record<string, unknown>; credentials?: Record<string, string> };
-    const scope = retailerScope(request);
-    if (scope !== null && scope !== b.retailerId) throw new DropsyncError('not_found', `no retailer "${b.retailerId}"`, 'retailerId');
-    const store = await createStore(deps.db, principalOf(request).supplierId, {
-      retailerId: b.retailerId, platform: b.platform, name: b.name, config: b.config ?? {},
-      sealedCredentials: b.credentials ? deps.sealer.seal(b.credentials) : null,
-    }, deps.now());
-    return reply.status(201).send(store);
-  });
+  }, async (request, reply) => reply.status(201).send(await commands.stores.connect(actorOf(request), request.body)));
 
   app.get('/v1/stores/:id', {
     config: { access: 'retailer' },
     schema: { tags: ['stores'], summary: 'Get a store', params: idParams, response: responses({ 200: StoreSchema }) },
-  }, async (request) => getStore(deps.db, principalOf(request).supplierId, (request.params as { id: string }).id, retailerScope(request)));
+  }, async (request) => visibleStore(db, actorOf(request), request.params.id));
 
   app.patch('/v1/stores/:id', {
     config: { access: 'retailer' },
@@ -114,30 +100,12 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
       response: responses({ 200: StoreSchema }),
     },
-  }, async (request) => {
-    const { id } = request.params as { id: string };
-    // A retailer token may only touch its own stores; another retailer's store does not exist for it.
-    await getStore(deps.db, principalOf(request).supplierId, id, retailerScope(request));
-    const b = request.body as { name?: string; config?: Record<string, unknown>; credentials?: Record<string, string> | null };
-    const patch: Parameters<typeof updateStore>[3] = {};
-    if (b.name !== undefined) patch.name = b.name;
-    if (b.config !== undefined) patch.config = b.config;
-    if (b.credentials !== undefined) patch.sealedCredentials = b.credentials === null ? null : deps.sealer.seal(b.credentials);
-    const store = await updateStore(deps.db, principalOf(request).supplierId, id, patch);
-    // The engine caches a connector per store; it must be rebuilt with the new settings.
-    deps.engine.invalidateStore(id);
-    return store;
-  });
+  }, async (request) => commands.stores.update(actorOf(request), request.params.id, request.body));
 
   app.delete('/v1/stores/:id', {
     schema: { tags: ['stores'], summary: 'Delete a store that has no orders (else pause it)', params: idParams, response: responses({ 200: okSchema }) },
   }, async (request) => {
-    const supplierId = principalOf(request).supplierId;
-    const { id } = request.params as { id: string };
-    const skus = await storeSkus(id);
-    await deleteStore(deps.db, supplierId, id);
-    deps.engine.invalidateStore(id);
-    if (skus.length > 0) await deps.engine.recompute(supplierId, skus);
+    await commands.stores.remove(actorOf(request), request.params.id);
     return { ok: true };
   });
 
@@ -147,16 +115,7 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
         tags: ['stores'], summary: action === 'pause' ? 'Stop pushing to a store (desired quantities keep updating)' : 'Resume pushing to a store',
         params: idParams, response: responses({ 200: StoreSchema }),
       },
-    }, async (request) => {
-      const supplierId = principalOf(request).supplierId;
-      const { id } = request.params as { id: string };
-      const store = await setStorePaused(deps.db, supplierId, id, action === 'pause', deps.now());
-      // A store this process is pushing stops at once (other processes' runs stop at their next heartbeat).
-      if (action === 'pause') deps.engine.invalidateStore(id);
-      const skus = await storeSkus(id);
-      if (skus.length > 0) await deps.engine.recompute(supplierId, skus);
-      return store;
-    });
+    }, async (request) => commands.stores.setPaused(actorOf(request), request.params.id, action === 'pause'));
   }
 
   app.get('/v1/stores/:id/sync', {
@@ -167,9 +126,7 @@ export function storeRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: responses({ 200: SyncSchema }),
     },
   }, async (request) => {
-    const { id } = request.params as { id: string };
-    const { since } = request.query as { since?: string };
-    await getStore(deps.db, principalOf(request).supplierId, id, retailerScope(request));
-    return deps.engine.storeSync(id, since ? { sinceMs: Date.parse(since) } : {});
+    const { since } = request.query;
+    return commands.stores.sync(actorOf(request), request.params.id, since ? Date.parse(since) : undefined);
   });
 }

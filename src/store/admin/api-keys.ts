@@ -2,7 +2,7 @@ import { DropsyncError } from '../../domain/errors.ts';
 import { generateApiKey, hashApiKey } from '../../security/keys.ts';
 import type { Db } from '../types.ts';
 import type { ApiKeyRow, Principal } from './types.ts';
-import { iso, isoOrNull, newId } from './util.ts';
+import { iso, isoOrNull, newId, theRow } from './util.ts';
 
 interface KeyDbRow {
   id: string; supplier_id: string; kind: 'admin' | 'retailer'; retailer_id: string | null;
@@ -37,7 +37,7 @@ export async function createApiKey(
      values ($1, $2, $3, $4, $5, $6, $7) returning *`,
     [id, input.supplierId, kind, input.retailerId ?? null, hashApiKey(key), input.label ?? null, at],
   );
-  return { key, apiKey: toRow(rows[0]!) };
+  return { key, apiKey: toRow(theRow(rows, 'insert into api_keys')) };
 }
 
 /** Resolves a bearer key to its principal by hash lookup; null for unknown or revoked keys. */

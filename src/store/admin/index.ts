@@ -1,14 +1,14 @@
 export type * from './types.ts';
-export { createSupplier, listSuppliers } from './suppliers.ts';
+export { createSupplier, listSuppliers, lockBootstrap } from './suppliers.ts';
 export { countApiKeys, createApiKey, findPrincipal, listApiKeys, revokeApiKey } from './api-keys.ts';
-export { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from './locations.ts';
-export { caseVariants, createSku, deleteSku, getSkuRow, listSkus, normaliseSku, updateSku, upsertSku } from './skus.ts';
+export { createLocation, createLocations, deleteLocation, getLocation, listLocations, updateLocation } from './locations.ts';
+export { caseVariants, createSku, deleteSku, getSkuRow, listSkus, normaliseSku, skusInCategory, updateSku, upsertSku } from './skus.ts';
 export { deleteRules, listRules, setRules } from './rules.ts';
 export { createRetailer, deleteRetailer, getRetailer, listRetailers, updateRetailer } from './retailers.ts';
 export { deleteRetailerRule, listRetailerRules, setRetailerRule } from './retailer-rules.ts';
 export type { RetailerRulePatch } from './retailer-rules.ts';
 export { createStore, deleteStore, getSealedCredentials, getStore, listStores, setStorePaused, updateStore } from './stores.ts';
-export { createListing, deleteListing, getListing, listListings } from './listings.ts';
+export { createListing, deleteListing, getListing, listListings, skusListedOn } from './listings.ts';
 export { newId } from './util.ts';
 export { parseCsv } from './csv.ts';
 export type { CsvRow } from './csv.ts';

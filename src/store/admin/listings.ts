@@ -1,7 +1,7 @@
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { Listing, ListingInput } from './types.ts';
-import { iso, isUniqueViolation, newId } from './util.ts';
+import { iso, newId } from './util.ts';
 
 interface ListingDbRow {
   id: string; store_id: string; sku: string; external_id: string; external_location_id: string | null; created_at: Date;
@@ -36,26 +36,29 @@ export async function getListing(db: Db, supplierId: string, id: string, retaile
   return toListing(rows[0]);
 }
 
-/** Maps a SKU to a store item. The SKU and store must exist; one listing per (store, sku) and per (store, externalId). */
+/**
+ * Maps a SKU to a store item. The SKU and store must exist; one listing per (store, sku) and per (store,
+ * externalId). A refusal never fails a statement, so a caller creating many listings in one transaction can
+ * report it for that item and go on.
+ */
 export async function createListing(db: Db, supplierId: string, input: ListingInput, at: Date): Promise<Listing> {
   return db.transaction(async (tx) => {
     const store = await tx.query(`select 1 from stores where supplier_id = $1 and id = $2`, [supplierId, input.storeId]);
     if (store.length === 0) throw invalid('storeId', `no store "${input.storeId}"`);
     const sku = await tx.query(`select 1 from skus where supplier_id = $1 and sku = $2`, [supplierId, input.sku]);
     if (sku.length === 0) throw invalid('sku', `no SKU "${input.sku}" (create it first)`);
-    try {
-      const rows = await tx.query<ListingDbRow>(
-        `insert into listings (id, supplier_id, store_id, sku, external_id, external_location_id, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-        [newId('lst'), supplierId, input.storeId, input.sku, input.externalId, input.externalLocationId ?? null, at],
-      );
-      return toListing(rows[0]!);
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const detail = String((err as { detail?: unknown; constraint?: unknown }).constraint ?? (err as Error).message);
-      if (detail.includes('external')) throw new DropsyncError('conflict', `store item "${input.externalId}" is already mapped`, 'externalId');
-      throw new DropsyncError('conflict', `SKU "${input.sku}" is already listed on this store`, 'sku');
-    }
+    const rows = await tx.query<ListingDbRow>(
+      `insert into listings (id, supplier_id, store_id, sku, external_id, external_location_id, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing returning *`,
+      [newId('lst'), supplierId, input.storeId, input.sku, input.externalId, input.externalLocationId ?? null, at],
+    );
+    if (rows[0]) return toListing(rows[0]);
+    const taken = await tx.query<{ same_sku: boolean }>(
+      `select sku = $2 as same_sku from listings where store_id = $1 and (sku = $2 or external_id = $3) order by (sku = $2) desc limit 1`,
+      [input.storeId, input.sku, input.externalId],
+    );
+    if (taken[0]?.same_sku) throw new DropsyncError('conflict', `SKU "${input.sku}" is already listed on this store`, 'sku');
+    throw new DropsyncError('conflict', `store item "${input.externalId}" is already mapped`, 'externalId');
   });
 }
 
@@ -68,4 +71,9 @@ export async function deleteListing(db: Db, supplierId: string, id: string): Pro
     await tx.query(`delete from listings where id = $1`, [id]);
     return listing;
   });
+}
+
+/** The SKUs listed on a store: what a change to the store can move. */
+export async function skusListedOn(db: Db, storeId: string): Promise<string[]> {
+  return (await db.query<{ sku: string }>(`select distinct sku from listings where store_id = $1`, [storeId])).map((r) => r.sku);
 }

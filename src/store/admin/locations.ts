@@ -1,7 +1,7 @@
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { Location } from './types.ts';
-import { isUniqueViolation } from './util.ts';
+import { isUniqueViolation, theRow } from './util.ts';
 
 export async function listLocations(db: Db, supplierId: string): Promise<Location[]> {
   return db.query<Location>(`select id, name, shared from locations where supplier_id = $1 order by id`, [supplierId]);
@@ -23,6 +23,14 @@ export async function createLocation(db: Db, supplierId: string, input: Location
   return input;
 }
 
+/** Several locations at once (a new supplier's). */
+export async function createLocations(db: Db, supplierId: string, locations: readonly Location[]): Promise<void> {
+  await db.query(
+    `insert into locations (supplier_id, id, name, shared) select $1, u.i, u.n, u.s from unnest($2::text[], $3::text[], $4::bool[]) u(i, n, s)`,
+    [supplierId, locations.map((l) => l.id), locations.map((l) => l.name), locations.map((l) => l.shared)],
+  );
+}
+
 /**
  * Updates name and/or shared. Changing `shared` changes which units count toward onHand, so the SKU totals at
  * that location are recomputed in the same transaction; returns the SKUs whose onHand changed.
@@ -41,7 +49,7 @@ export async function updateLocation(
        returning id, name, shared`,
       [supplierId, id, patch.name ?? null, patch.shared ?? null],
     );
-    const location = rows[0]!;
+    const location = theRow(rows, 'update of locations');
     let changedSkus: string[] = [];
     if (location.shared !== before.shared) {
       const sign = location.shared ? 1 : -1;

@@ -1,7 +1,7 @@
 /** Read-only views of orders, holds and conflicts for the API (the engine writes them). */
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
-import { iso, isoOrNull } from './util.ts';
+import { iso, isoOrNull, theRow } from './util.ts';
 
 /**
  * Newest-first pages: ids are random, so the cursor is "<time>|<id>" of the last row and the next page holds
@@ -19,15 +19,19 @@ function parseCursor(after: string | undefined): [string | null, string | null] 
   return [at, after.slice(bar + 1)];
 }
 
+export type OrderStatus = 'accepted' | 'partial' | 'conflict' | 'fulfilled' | 'cancelled';
+export type HoldStatus = 'active' | 'converted' | 'released' | 'expired';
+export type ConflictStatus = 'pending' | 'done' | 'failed';
+
 export interface OrderView {
   id: string; storeId: string | null; retailerId: string | null; platformOrderId: string; name: string | null; email: string | null;
-  source: string; status: string; holdId: string | null; placedAt: string; committedAt: string; updatedAt: string;
+  source: string; status: OrderStatus; holdId: string | null; placedAt: string; committedAt: string; updatedAt: string;
   lines: { lineNo: number; sku: string; quantity: number; accepted: number; short: number; unknownSku: boolean }[];
 }
 
 interface OrderDbRow {
   id: string; store_id: string | null; retailer_id: string | null; platform_order_id: string; name: string | null; email: string | null;
-  source: string; status: string; hold_id: string | null; placed_at: Date; committed_at: Date; updated_at: Date;
+  source: string; status: OrderStatus; hold_id: string | null; placed_at: Date; committed_at: Date; updated_at: Date;
 }
 interface LineDbRow { order_id: string; line_no: number; sku: string; quantity: number; accepted: number; short: number; unknown_sku: boolean }
 
@@ -52,7 +56,7 @@ export async function getOrder(db: Db, supplierId: string, id: string, retailerI
     [supplierId, id, retailerId ?? null],
   );
   if (!rows[0]) throw new DropsyncError('not_found', `no order "${id}"`, 'id');
-  return (await withLines(db, rows))[0]!;
+  return theRow(await withLines(db, rows), 'an order with its lines');
 }
 
 async function withLines(db: Db, orders: OrderDbRow[]): Promise<OrderView[]> {
@@ -75,10 +79,10 @@ async function withLines(db: Db, orders: OrderDbRow[]): Promise<OrderView[]> {
 }
 
 export interface HoldRow {
-  id: string; sku: string; storeId: string | null; quantity: number; createdAt: string; expiresAt: string; status: string; orderId: string | null;
+  id: string; sku: string; storeId: string | null; quantity: number; createdAt: string; expiresAt: string; status: HoldStatus; orderId: string | null;
 }
 interface HoldDbRow {
-  id: string; sku: string; store_id: string | null; quantity: number; created_at: Date; expires_at: Date; status: string; order_id: string | null;
+  id: string; sku: string; store_id: string | null; quantity: number; created_at: Date; expires_at: Date; status: HoldStatus; order_id: string | null;
 }
 const toHold = (h: HoldDbRow): HoldRow => ({
   id: h.id, sku: h.sku, storeId: h.store_id, quantity: h.quantity, createdAt: iso(h.created_at), expiresAt: iso(h.expires_at),
@@ -103,11 +107,11 @@ export async function getHold(db: Db, supplierId: string, id: string): Promise<H
 
 export interface ConflictView {
   id: string; orderId: string; storeId: string | null; retailerId: string | null; sku: string; short: number; cost: number;
-  action: string; status: string; detail: string | null; code: string | null; createdAt: string; resolvedAt: string | null;
+  action: string; status: ConflictStatus; detail: string | null; code: string | null; createdAt: string; resolvedAt: string | null;
 }
 interface ConflictDbRow {
   id: string; order_id: string; store_id: string | null; retailer_id: string | null; sku: string; short: number; cost: number | string;
-  action: string; status: string; detail: string | null; code: string | null; created_at: Date; resolved_at: Date | null;
+  action: string; status: ConflictStatus; detail: string | null; code: string | null; created_at: Date; resolved_at: Date | null;
 }
 const toConflict = (c: ConflictDbRow): ConflictView => ({
   id: c.id, orderId: c.order_id, storeId: c.store_id, retailerId: c.retailer_id, sku: c.sku, short: c.short, cost: Number(c.cost),

@@ -1,5 +1,6 @@
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
+import { theRow } from './util.ts';
 import type { RetailerRule, Scope } from './types.ts';
 
 interface RRDbRow {
@@ -58,7 +59,7 @@ export async function setRetailerRule(
        returning *`,
       [supplierId, retailerId, scope, scopeKey, merged.floor, merged.ceiling, merged.tier, merged.excluded],
     );
-    return toRule(rows[0]!);
+    return toRule(theRow(rows, 'upsert of retailer_rules'));
   });
 }
 

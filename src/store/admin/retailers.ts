@@ -1,7 +1,7 @@
 import { DropsyncError } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { ConflictAction, Retailer, RetailerInput } from './types.ts';
-import { iso, isUniqueViolation, newId } from './util.ts';
+import { isUniqueViolation, iso, newId, theRow } from './util.ts';
 
 interface RetailerDbRow {
   id: string; name: string; conflict_action: ConflictAction; discount_value: number | string; oversell_cost: number | string; created_at: Date;
@@ -33,7 +33,7 @@ export async function createRetailer(db: Db, supplierId: string, input: Retailer
        values ($1, $2, $3, coalesce($4, 'cancel'), coalesce($5, 10), coalesce($6, 20), $7) returning *`,
       [input.id ?? newId('ret'), supplierId, input.name, input.conflictAction ?? null, input.discountValue ?? null, input.oversellCost ?? null, at],
     );
-    return toRetailer(rows[0]!);
+    return toRetailer(theRow(rows, 'insert into retailers'));
   } catch (err) {
     if (isUniqueViolation(err)) throw new DropsyncError('conflict', `retailer "${input.id}" already exists`, 'id');
     throw err;

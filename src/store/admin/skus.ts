@@ -1,7 +1,7 @@
 import { DropsyncError, invalid } from '../../domain/errors.ts';
 import type { Db } from '../types.ts';
 import type { SkuInput, SkuRow } from './types.ts';
-import { iso, isUniqueViolation } from './util.ts';
+import { isUniqueViolation, iso, theRow } from './util.ts';
 
 interface SkuDbRow {
   sku: string; name: string | null; category: string | null; listed: boolean; on_hand: number; committed: number;
@@ -15,7 +15,7 @@ function toSku(r: SkuDbRow): SkuRow {
   };
 }
 
-/** SKU codes are matched exactly after trimming (SPEC 2); an empty code is no code. */
+/** SKU codes are matched exactly after trimming; an empty code is no code. */
 export function normaliseSku(value: string, field = 'sku'): string {
   const sku = value.trim();
   if (sku === '') throw invalid(field, 'must not be empty');
@@ -23,7 +23,7 @@ export function normaliseSku(value: string, field = 'sku'): string {
   return sku;
 }
 
-/** Existing SKUs equal to `sku` ignoring case but not exactly: reported, never merged (SPEC 2). */
+/** Existing SKUs equal to `sku` ignoring case but not exactly: reported, never merged. */
 export async function caseVariants(db: Db, supplierId: string, sku: string): Promise<string[]> {
   const rows = await db.query<{ sku: string }>(
     `select sku from skus where supplier_id = $1 and lower(sku) = lower($2) and sku <> $2 order by sku`,
@@ -70,7 +70,7 @@ export async function createSku(db: Db, supplierId: string, input: SkuInput, at:
       throw err;
     }
     const variants = await caseVariants(tx, supplierId, code);
-    return { sku: toSku(rows[0]!), warnings: variants.map((v) => `SKU "${code}" differs only in case from existing "${v}"`) };
+    return { sku: toSku(theRow(rows, 'insert into skus')), warnings: variants.map((v) => `SKU "${code}" differs only in case from existing "${v}"`) };
   });
 }
 
@@ -92,7 +92,7 @@ export async function upsertSku(db: Db, supplierId: string, input: SkuInput, at:
        returning *, (xmax = 0) as inserted`,
       [supplierId, code, input.name ?? null, input.category ?? null, input.listed ?? null, at, input.name !== undefined, input.category !== undefined],
     );
-    const row = rows[0]!;
+    const row = theRow(rows, 'upsert of skus');
     const variants = row.inserted ? await caseVariants(tx, supplierId, code) : [];
     return { sku: toSku(row), created: row.inserted, warnings: variants.map((v) => `SKU "${code}" differs only in case from existing "${v}"`) };
   });
@@ -116,7 +116,7 @@ export async function updateSku(
        where supplier_id = $1 and sku = $2 returning *`,
       [supplierId, sku, patch.name !== undefined, patch.name ?? null, patch.category !== undefined, patch.category ?? null, patch.listed ?? null, at],
     );
-    const after = toSku(rows[0]!);
+    const after = toSku(theRow(rows, 'update of skus'));
     return { sku: after, categoryChanged: after.category !== before.category };
   });
 }
@@ -141,4 +141,9 @@ export async function deleteSku(db: Db, supplierId: string, sku: string): Promis
     await tx.query(`delete from retailer_rules where supplier_id = $1 and scope = 'sku' and scope_key = $2`, [supplierId, sku]);
     await tx.query(`delete from skus where supplier_id = $1 and sku = $2`, [supplierId, sku]);
   });
+}
+
+/** The SKUs of one category (what a category rule can change). */
+export async function skusInCategory(db: Db, supplierId: string, category: string): Promise<string[]> {
+  return (await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 and category = $2`, [supplierId, category])).map((r) => r.sku);
 }

@@ -2,12 +2,12 @@ import { DropsyncError } from '../../domain/errors.ts';
 import type { Platform } from '../../connectors/types.ts';
 import type { Db } from '../types.ts';
 import type { Store, StoreInput } from './types.ts';
-import { iso, isoOrNull, newId } from './util.ts';
+import { iso, isoOrNull, newId, theRow } from './util.ts';
 
 interface StoreDbRow {
   id: string; retailer_id: string; platform: Platform; name: string; config: Record<string, unknown>; has_credentials: boolean;
   paused: boolean; health: string; last_push_at: Date | null; last_error: string | null; created_at: Date;
-  access_status: string; access_reason: string | null; webhook_state: Store['webhooks']; webhook_checked_at: Date | null;
+  access_status: Store['access']; access_reason: string | null; webhook_state: Store['webhooks']; webhook_checked_at: Date | null;
 }
 
 // The credentials column is never selected here: what is not read cannot leak into a response.
@@ -48,7 +48,7 @@ export async function createStore(db: Db, supplierId: string, input: StoreInput,
        values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) returning ${COLUMNS}`,
       [newId('sto'), supplierId, input.retailerId, input.platform, input.name, JSON.stringify(input.config ?? {}), input.sealedCredentials ?? null, at],
     );
-    return toStore(rows[0]!);
+    return toStore(theRow(rows, 'insert into stores'));
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * Terms (SPEC sections 2, 4, 5, 12): the supplier's configuration as the API and CLI edit it.
+ * Terms: the supplier's configuration as the API and CLI edit it.
  * - supplier: the tenant; every row carries supplier_id.
  * - api key: admin key (`dsk_`) or retailer token (`dsr_`), stored as a SHA-256 hash only.
  * - location: a stock location, `shared` with retailers or not (only shared ones count toward onHand).
@@ -102,7 +102,7 @@ export interface Store {
   lastError: string | null;
   createdAt: string;
   /** ok, lost (a token refresh was refused: install again) or uninstalled. */
-  access: string;
+  access: 'ok' | 'lost' | 'uninstalled';
   accessReason: string | null;
   /** Per-topic state of the store's webhook subscriptions as last checked (Shopify), or null. */
   webhooks: { topic: string; status: string; error?: string }[] | null;

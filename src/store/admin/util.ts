@@ -24,3 +24,13 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isForeignKeyViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 }
+
+/**
+ * The row a statement that always returns one gave back (an insert or upsert with `returning`): a missing row
+ * is a bug, said as such rather than left to fail later on undefined.
+ */
+export function theRow<T>(rows: readonly T[], statement: string): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error(`${statement} returned no row`);
+  return row;
+}

@@ -38,10 +38,16 @@ export async function loadListingTargets(db: Db, supplierId: string, skus: reado
   );
 }
 
-/** All SKU codes of a supplier, sorted (for recompute 'all', done in chunks). */
-export async function listSkuCodes(db: Db, supplierId: string): Promise<string[]> {
-  const rows = await db.query<{ sku: string }>(`select sku from skus where supplier_id = $1 order by sku`, [supplierId]);
-  return rows.map((r) => r.sku);
+/**
+ * Row-locks the next `limit` SKUs of a supplier after `after` (null: from the first), in SKU order, and returns
+ * their totals: recompute 'all' walks the catalogue page by page without holding the list of codes.
+ */
+export async function lockSkuPage(db: Db, supplierId: string, after: string | null, limit: number): Promise<SkuStateRow[]> {
+  return db.query<SkuStateRow>(
+    `select sku, category, name, listed, on_hand, committed, held from skus
+     where supplier_id = $1 and ($2::text is null or sku > $2) order by sku limit $3 for update`,
+    [supplierId, after, limit],
+  );
 }
 
 /** The worst recent sync delay (ms) over the supplier's stores: the p99 of the last hour's push lag; 0 without data. */

@@ -41,3 +41,8 @@ export async function retryConflicts(db: Db, ids: readonly string[], detail: str
     [ids, detail, now, baseMs, capMs],
   );
 }
+
+/** How many conflicts a supplier has had. */
+export async function countConflicts(db: Db, supplierId: string): Promise<number> {
+  return (await db.query<{ n: number }>(`select count(*)::int as n from conflicts where supplier_id = $1`, [supplierId]))[0]?.n ?? 0;
+}

@@ -66,10 +66,31 @@ export async function notifyStores(db: Db, storeIds: readonly string[]): Promise
 }
 
 /**
+ * Row-locks the next `limit` desired rows of a supplier (of `skus` only, unless null) after listing `after`, in
+ * listing-id order, and returns the last listing id locked (null once there are no more). A transaction that
+ * rewrites more desired rows than one statement takes locks them all this way first, so it holds them in the
+ * one lock order of `desired` however its writes are grouped.
+ */
+export async function lockDesiredPage(db: Db, supplierId: string, skus: readonly string[] | null, after: string | null, limit: number): Promise<string | null> {
+  const rows = await db.query<{ listing_id: string }>(
+    `select listing_id from desired
+     where supplier_id = $1 and ($2::text[] is null or sku = any($2::text[])) and ($3::text is null or listing_id > $3)
+     order by listing_id limit $4 for update`,
+    [supplierId, skus, after, limit],
+  );
+  return rows.length < limit ? null : rows.at(-1)?.listing_id ?? null;
+}
+
+/**
  * Row-locks desired rows in listing-id order. Every multi-row write to `desired` (recompute, confirm, drift)
  * takes its rows in this one order, so a dispatcher confirming and an ingest recomputing never deadlock.
  */
 export async function lockDesiredRows(db: Db, listingIds: readonly string[]): Promise<void> {
   if (listingIds.length === 0) return;
   await db.query(`select 1 from desired where listing_id = any($1::text[]) order by listing_id for update`, [[...new Set(listingIds)]]);
+}
+
+/** One SKU's desired rows: what each listing should show and what its store last confirmed. */
+export async function desiredOfSku(db: Db, supplierId: string, sku: string): Promise<{ listing_id: string; desired: number; confirmed: number | null }[]> {
+  return db.query(`select listing_id, desired, confirmed from desired where supplier_id = $1 and sku = $2`, [supplierId, sku]);
 }

@@ -45,3 +45,25 @@ export async function upsertLevels(
     [supplierId, rows.map((r) => r.sku), rows.map((r) => r.locationId), rows.map((r) => r.onHand), rows.map((r) => r.lastSetAt)],
   );
 }
+
+/** Per SKU, the shared location holding the most units: where shipped units leave from. */
+export async function fullestSharedLocations(db: Db, supplierId: string, skus: readonly string[]): Promise<Map<string, string>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.query<{ sku: string; location_id: string }>(
+    `select distinct on (sl.sku) sl.sku, sl.location_id from stock_levels sl
+     join locations l on l.supplier_id = sl.supplier_id and l.id = sl.location_id and l.shared
+     where sl.supplier_id = $1 and sl.sku = any($2::text[]) order by sl.sku, sl.on_hand desc, sl.location_id`,
+    [supplierId, skus],
+  );
+  return new Map(rows.map((r) => [r.sku, r.location_id]));
+}
+
+export interface SkuLocationRow { location_id: string; on_hand: number; shared: boolean; last_set_at: string | null }
+
+/** One SKU's units per location, with whether the location is shared with retailers. */
+export async function skuLocations(db: Db, supplierId: string, sku: string): Promise<SkuLocationRow[]> {
+  return db.query<SkuLocationRow>(
+    `select sl.location_id, sl.on_hand, coalesce(l.shared, true) as shared, sl.last_set_at::text as last_set_at
+     from stock_levels sl left join locations l on l.supplier_id = sl.supplier_id and l.id = sl.location_id
+     where sl.supplier_id = $1 and sl.sku = $2 order by sl.location_id`, [supplierId, sku]);
+}

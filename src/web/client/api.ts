@@ -34,8 +34,9 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/web/session')) onUnauthorized();
-    const err = (data ?? {}) as { message?: string; field?: string; error?: string };
-    throw new ApiError(res.status, err.message ?? err.error ?? `HTTP ${res.status}`, err.field);
+    // Every error answers { error: { kind, message, field } }.
+    const err = (data as { error?: { message?: string; field?: string } } | undefined)?.error ?? {};
+    throw new ApiError(res.status, err.message ?? `HTTP ${res.status}`, err.field);
   }
   return data as T;
 }
@@ -69,5 +70,5 @@ export async function signOut(): Promise<void> {
   setCsrf('');
 }
 
-/** The /v1 API through the session (the server forwards with the signed-in key). */
+/** The /v1 API through the session (the server serves the same routes there, with the signed-in key). */
 export const v1 = (path: string) => `/web/api/v1${path}`;

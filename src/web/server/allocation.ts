@@ -11,7 +11,7 @@ import type {
   SkuAllocationResult,
   Strategy,
 } from '../../domain/types.ts';
-import type { RetailerRuleRow, RetailerSales, RuleRow } from './queries/rules.ts';
+import type { RetailerRuleRow, RetailerSales, RuleRow } from '../../store/views/rules.ts';
 
 export type RuleKind = RuleRow['kind'];
 export type Scope = RuleRow['scope'];

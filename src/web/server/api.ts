@@ -1,18 +1,19 @@
 /** Read-only aggregate endpoints of the dashboard (/web/api/...) and the rules preview. */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { DropsyncError } from '../../domain/errors.ts';
 import type { WebDeps } from '../types.ts';
-import { requireAdmin, requireSession } from './auth.ts';
+import { requireAdmin, requireSession, sessionFrom } from './auth.ts';
 import { buildOverview, describeStore } from './overview.ts';
-import { conflictOrders, listConflicts } from './queries/conflicts.ts';
-import { retailerAllocations } from './queries/retailer.ts';
-import { listRetailers } from './queries/rules.ts';
-import { listStores, mappingProblems } from './queries/stores.ts';
+import { conflictOrders, listConflicts } from '../../store/views/conflicts.ts';
+import { retailerAllocations } from '../../store/views/retailer.ts';
+import { listRetailers } from '../../store/views/rules.ts';
+import { listStores, mappingProblems } from '../../store/views/stores.ts';
 import type { SessionStore } from './sessions.ts';
-import { preview, rulesPage, skuPage, skuTable, type PreviewInput } from './skus.ts';
+import { preview, rulesPage, skuPage, skuTable } from './skus.ts';
 
-const scopeEnum = { type: 'string', enum: ['global', 'category', 'sku'] };
-const nullableInt = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] };
+const scopeEnum = { type: 'string', enum: ['global', 'category', 'sku'] } as const;
+const nullableInt = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] } as const;
 const previewSchema = {
   type: 'object', additionalProperties: false,
   properties: {
@@ -38,22 +39,20 @@ const previewSchema = {
     category: { type: 'string', maxLength: 200 },
     search: { type: 'string', maxLength: 200 },
   },
-};
+} as const;
 
-function fail(reply: FastifyReply, err: unknown) {
-  if (err instanceof DropsyncError && err.kind === 'invalid') {
-    return reply.code(400).send({ error: 'invalid', field: err.field, message: err.message });
-  }
-  throw err;
-}
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+const skuParams = { type: 'object', required: ['sku'], properties: { sku: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+const search = { q: { type: 'string', maxLength: 200 } } as const;
 
-export function registerApiRoutes(app: FastifyInstance, deps: WebDeps, sessions: SessionStore): void {
+export function registerApiRoutes(scope: FastifyInstance, deps: WebDeps, sessions: SessionStore): void {
+  const app = scope.withTypeProvider<JsonSchemaToTsProvider>();
   const { db, clock } = deps;
-  const guard = requireSession(sessions);
-  const retailerOf = (r: { webSession?: { principal: { retailerId?: string } } }) => r.webSession?.principal.retailerId ?? null;
-  const supplierOf = (r: { webSession?: { principal: { supplierId: string } } }) => r.webSession!.principal.supplierId;
+  const preHandler = requireSession(sessions);
+  const retailerOf = (r: Parameters<typeof sessionFrom>[0]) => sessionFrom(r).principal.retailerId ?? null;
+  const supplierOf = (r: Parameters<typeof sessionFrom>[0]) => sessionFrom(r).principal.supplierId;
 
-  app.get('/web/api/overview', { preHandler: guard }, async (request) => {
+  app.get('/web/api/overview', { preHandler }, async (request) => {
     const retailerId = retailerOf(request);
     const overview = await buildOverview(db, clock, supplierOf(request), retailerId);
     // A retailer sees its own stores and conflicts; catalogue-wide exposure is the supplier's business.
@@ -61,38 +60,33 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps, sessions:
   });
 
   app.get('/web/api/skus', {
-    preHandler: guard,
-    schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 500 }, offset: { type: 'integer', minimum: 0 } } } },
-  }, async (request, reply) => {
-    if (!requireAdmin(request, reply)) return reply;
-    const q = request.query as { q?: string; limit?: number; offset?: number };
-    return { skus: await skuTable(db, clock, supplierOf(request), (q.q ?? '').trim(), q.limit ?? 100, q.offset ?? 0) };
+    preHandler,
+    schema: { querystring: { type: 'object', properties: { ...search, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, offset: { type: 'integer', minimum: 0, default: 0 } } } },
+  }, async (request) => {
+    requireAdmin(request);
+    const q = request.query;
+    return { skus: await skuTable(db, clock, supplierOf(request), (q.q ?? '').trim(), q.limit, q.offset) };
   });
 
-  app.get('/web/api/skus/:sku', { preHandler: guard }, async (request, reply) => {
-    if (!requireAdmin(request, reply)) return reply;
-    const page = await skuPage(db, clock, supplierOf(request), (request.params as { sku: string }).sku);
-    if (!page) return reply.code(404).send({ error: 'not_found', field: 'sku', message: 'no such SKU' });
+  app.get('/web/api/skus/:sku', { preHandler, schema: { params: skuParams } }, async (request) => {
+    requireAdmin(request);
+    const page = await skuPage(db, clock, supplierOf(request), request.params.sku);
+    if (!page) throw new DropsyncError('not_found', 'no such SKU', 'sku');
     return page;
   });
 
-  app.get('/web/api/rules', { preHandler: guard }, async (request, reply) => {
-    if (!requireAdmin(request, reply)) return reply;
+  app.get('/web/api/rules', { preHandler }, async (request) => {
+    requireAdmin(request);
     return rulesPage(db, supplierOf(request));
   });
 
-  const previewHandler = async (request: import('fastify').FastifyRequest, reply: FastifyReply) => {
-    if (!requireAdmin(request, reply)) return reply;
-    const body = request.body as Partial<PreviewInput>;
-    try {
-      return await preview(db, clock, supplierOf(request), { edits: body.edits ?? [], retailerEdits: body.retailerEdits ?? [], ...(body.skus ? { skus: body.skus } : {}), ...(body.category !== undefined ? { category: body.category } : {}), ...(body.search !== undefined ? { search: body.search } : {}) });
-    } catch (err) {
-      return fail(reply, err);
-    }
-  };
-  app.post('/web/preview', { preHandler: guard, schema: { body: previewSchema } }, previewHandler);
+  app.post('/web/preview', { preHandler, schema: { body: previewSchema } }, async (request) => {
+    requireAdmin(request);
+    const { edits = [], retailerEdits = [], ...pick } = request.body;
+    return preview(db, clock, supplierOf(request), { edits, retailerEdits, ...pick });
+  });
 
-  app.get('/web/api/stores', { preHandler: guard }, async (request) => {
+  app.get('/web/api/stores', { preHandler }, async (request) => {
     const retailerId = retailerOf(request);
     const supplierId = supplierOf(request);
     const now = clock.now();
@@ -104,29 +98,29 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps, sessions:
     return { stores: stores.map((s) => describeStore(s, now)), problems, retailers };
   });
 
-  app.get('/web/api/conflicts', { preHandler: guard }, async (request) => {
+  app.get('/web/api/conflicts', { preHandler }, async (request) => {
     return { conflicts: await listConflicts(db, supplierOf(request), retailerOf(request), 200) };
   });
 
-  app.get('/web/api/conflicts/:id', { preHandler: guard }, async (request, reply) => {
-    const id = (request.params as { id: string }).id;
+  app.get('/web/api/conflicts/:id', { preHandler, schema: { params: idParams } }, async (request) => {
+    const { id } = request.params;
     const retailerId = retailerOf(request);
     const all = await listConflicts(db, supplierOf(request), retailerId, 1000);
     const conflict = all.find((c) => c.id === id);
-    if (!conflict) return reply.code(404).send({ error: 'not_found', field: 'id', message: 'no such conflict' });
+    if (!conflict) throw new DropsyncError('not_found', 'no such conflict', 'id');
     return { conflict, orders: await conflictOrders(db, supplierOf(request), id, retailerId) };
   });
 
   app.get('/web/api/allocations', {
-    preHandler: guard,
-    schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 }, retailerId: { type: 'string' } } } },
-  }, async (request, reply) => {
-    const q = request.query as { q?: string; retailerId?: string };
+    preHandler,
+    schema: { querystring: { type: 'object', properties: { ...search, retailerId: { type: 'string' } } } },
+  }, async (request) => {
+    const q = request.query;
     // A retailer always gets its own; an admin may look at any retailer of theirs.
     const retailerId = retailerOf(request) ?? q.retailerId;
-    if (!retailerId) return reply.code(400).send({ error: 'invalid', field: 'retailerId', message: 'is required for an admin session' });
-    const retailers = await listRetailers(db, supplierOf(request), retailerId);
-    if (retailers.length === 0) return reply.code(404).send({ error: 'not_found', field: 'retailerId', message: 'no such retailer' });
-    return { retailer: retailers[0], allocations: await retailerAllocations(db, supplierOf(request), retailerId, (q.q ?? '').trim(), 1000) };
+    if (!retailerId) throw new DropsyncError('invalid', 'is required for an admin session', 'retailerId');
+    const [retailer] = await listRetailers(db, supplierOf(request), retailerId);
+    if (!retailer) throw new DropsyncError('not_found', 'no such retailer', 'retailerId');
+    return { retailer, allocations: await retailerAllocations(db, supplierOf(request), retailerId, (q.q ?? '').trim(), 1000) };
   });
 }

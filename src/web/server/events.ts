@@ -5,8 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../store/types.ts';
+import { orderOwner, storeOwner, type Owner } from '../../store/views/owners.ts';
 import { LIVE_EVENT_TYPES, type LiveEventType, type Principal, type Session, type WebDeps } from '../types.ts';
-import { requireSession } from './auth.ts';
+import { requireSession, sessionFrom } from './auth.ts';
 import type { SessionStore } from './sessions.ts';
 
 const HEARTBEAT_MS = 15_000;
@@ -23,11 +24,6 @@ function field(payload: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export interface Owner {
-  supplierId: string;
-  retailerId: string | null;
-}
-
 /** Who owns a store or an order, cached (neither ever changes owner). */
 export function ownerLookup(db: Db) {
   const cache = new Map<string, Owner | null>();
@@ -39,14 +35,8 @@ export function ownerLookup(db: Db) {
     return owner;
   };
   return {
-    store: (id: string) => cached(`s:${id}`, async () => {
-      const r = (await db.query<{ supplier_id: string; retailer_id: string }>(`select supplier_id, retailer_id from stores where id = $1`, [id]))[0];
-      return r ? { supplierId: r.supplier_id, retailerId: r.retailer_id } : null;
-    }),
-    order: (id: string) => cached(`o:${id}`, async () => {
-      const r = (await db.query<{ supplier_id: string; retailer_id: string | null }>(`select supplier_id, retailer_id from orders where id = $1`, [id]))[0];
-      return r ? { supplierId: r.supplier_id, retailerId: r.retailer_id } : null;
-    }),
+    store: (id: string) => cached(`s:${id}`, () => storeOwner(db, id)),
+    order: (id: string) => cached(`o:${id}`, () => orderOwner(db, id)),
   };
 }
 export type OwnerLookup = ReturnType<typeof ownerLookup>;
@@ -63,22 +53,24 @@ export async function eventOwner(payload: unknown, lookup: OwnerLookup): Promise
 
 /**
  * What a session may see of an event, or null. Events of another supplier, or of an unknown owner, are dropped.
- * A retailer gets events about its own stores and orders, desired changes filtered to its stores, and of
- * supplier-wide events (stock) only the SKU names.
+ * A retailer gets events about its own stores and orders, desired-change counts of its own stores, and of
+ * supplier-wide events (stock) only the SKU names. Events carry counts and ids, never change sets, so relaying
+ * one costs the same whatever a commit changed.
  */
 export async function visibleEvent(payload: unknown, principal: Principal, lookup: OwnerLookup): Promise<unknown | null> {
   const owner = await eventOwner(payload, lookup);
   if (!owner || owner.supplierId !== principal.supplierId) return null;
   if (principal.kind === 'admin') return payload ?? {};
   if (owner.retailerId !== null) return owner.retailerId === principal.retailerId ? payload : null;
-  const changes = (payload as { changes?: unknown }).changes;
-  if (Array.isArray(changes)) {
-    const mine = [];
-    for (const c of changes) {
-      const sid = field(c, 'storeId');
-      if (sid && (await lookup.store(sid))?.retailerId === principal.retailerId) mine.push(c);
+  const stores = (payload as { stores?: unknown }).stores;
+  if (Array.isArray(stores)) {
+    const mine: { storeId: string; count: number }[] = [];
+    for (const s of stores) {
+      const sid = field(s, 'storeId');
+      const count = (s as { count?: unknown }).count;
+      if (sid && typeof count === 'number' && (await lookup.store(sid))?.retailerId === principal.retailerId) mine.push({ storeId: sid, count });
     }
-    return mine.length > 0 ? { changes: mine } : null;
+    return mine.length > 0 ? { count: mine.reduce((n, s) => n + s.count, 0), stores: mine } : null;
   }
   const skus = (payload as { skus?: unknown }).skus;
   const sku = field(payload, 'sku');
@@ -103,7 +95,7 @@ export function registerEvents(app: FastifyInstance, deps: WebDeps, sessions: Se
   }
 
   app.get('/web/events', { preHandler: requireSession(sessions) }, (request, reply) => {
-    const session = request.webSession!;
+    const session = sessionFrom(request);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -1,18 +1,20 @@
 /**
  * The supplier's web dashboard as a Fastify plugin: the SPA bundle, session sign-in, read-only aggregate
- * endpoints, the rules preview, the /v1 proxy and live events.
+ * endpoints, the rules preview, store connection, live events, and the API's /v1 routes at /web/api/v1 under
+ * the signed-in session (the same handlers and commands as /v1, with the session's key). Errors answer with
+ * the API's one error body.
  *
  * @example
- *   const app = await buildApp(...);
- *   registerWeb(app, { db, clock, engine });
+ *   const app = await buildApp({ ..., extend: (app, mountApi) => { registerWeb(app, { db, clock, commands, engine, mountApi }); } });
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { installErrorHandler } from '../../http/errors.ts';
+import { installAuth } from '../../http/auth.ts';
 import type { Principal, WebDeps } from '../types.ts';
 import { registerApiRoutes } from './api.ts';
-import { keyAuthenticator, registerSessionRoutes } from './auth.ts';
+import { keyAuthenticator, registerSessionRoutes, sessionKey } from './auth.ts';
 import { registerConnect } from './connect.ts';
 import { registerEvents } from './events.ts';
-import { registerProxy } from './proxy.ts';
 import { createSessionStore, type SessionStore } from './sessions.ts';
 import { DEFAULT_DIST, registerStatic } from './static.ts';
 
@@ -23,24 +25,26 @@ export interface WebHandle {
 }
 
 export function registerWeb(app: FastifyInstance, deps: WebDeps): WebHandle {
-  const sessions = createSessionStore(
-    deps.clock,
-    deps.sessionTtlMs ?? 12 * 3_600_000,
-    deps.secureCookie ?? process.env.NODE_ENV === 'production',
-  );
-  // Dashboard routes are not part of the public API: keep them out of /openapi.json, and let them answer
-  // without a Bearer key (they check the session themselves; the SPA fallback must 404 unknown /v1 paths).
-  app.addHook('onRoute', (route) => {
-    if (route.url !== '/*' && !route.url.startsWith('/web/')) return;
-    route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
-    route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
+  const sessions = createSessionStore(deps.clock, deps.sessionTtlMs ?? 12 * 3_600_000, deps.secureCookie ?? false);
+  void app.register(async (web) => {
+    installErrorHandler(web);
+    // Dashboard routes are not part of the public API: keep them out of /openapi.json.
+    web.addHook('onRoute', (route) => {
+      route.schema = { ...(route.schema ?? {}), hide: true };
+    });
+    registerSessionRoutes(web, deps, sessions);
+    registerApiRoutes(web, deps, sessions);
+    const { mountApi } = deps;
+    if (mountApi) {
+      await web.register(async (api) => {
+        installAuth(api, deps.db, sessionKey(sessions));
+        mountApi(api);
+      }, { prefix: '/web/api' });
+    }
+    registerConnect(web, deps, sessions);
+    registerEvents(web, deps, sessions);
+    registerStatic(web, { distDir: deps.distDir ?? DEFAULT_DIST, buildOnDemand: deps.buildOnDemand ?? true });
   });
-  registerSessionRoutes(app, deps, sessions);
-  registerApiRoutes(app, deps, sessions);
-  registerProxy(app, sessions);
-  registerConnect(app, deps, sessions);
-  registerEvents(app, deps, sessions);
-  registerStatic(app, { distDir: deps.distDir ?? DEFAULT_DIST, buildOnDemand: deps.buildOnDemand ?? true });
   return {
     sessions,
     resolveSession: (request) => sessions.resolve(request)?.principal ?? null,

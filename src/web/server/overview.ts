@@ -1,10 +1,10 @@
-/** The Overview page's numbers: per-store sync health plus the seed's business figures, from measured data. */
+/** The Overview page's numbers: per-store sync health plus the business figures (oversells and their cost, phantom exposure), from measured data. */
 import { phantomExposure, syncLevel, SYNC_LEVELS } from '../../domain/index.ts';
 import type { Db } from '../../store/types.ts';
 import type { Clock } from '../../domain/types.ts';
-import { conflictTotals } from './queries/conflicts.ts';
-import { countSkus } from './queries/skus.ts';
-import { lagSeries, listStores, type StoreRow } from './queries/stores.ts';
+import { conflictTotals } from '../../store/views/conflicts.ts';
+import { countSkus } from '../../store/views/skus.ts';
+import { lagSeries, listStores, type StoreRow } from '../../store/views/stores.ts';
 
 const DAY_MS = 86_400_000;
 /** Lag chart resolution: 360 points per store over the last hour. */

@@ -5,7 +5,8 @@
  * request must also echo the per-session token in X-CSRF-Token (a value a cross-site page cannot read).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { DropsyncError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/types.ts';
 import type { Principal, Session } from '../types.ts';
 
@@ -89,20 +90,17 @@ function sameToken(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+/** Refuses a request another site made (Sec-Fetch-Site, sent by every current browser). */
+export function refuseCrossSite(request: FastifyRequest): void {
+  if (request.headers['sec-fetch-site'] === 'cross-site') throw new DropsyncError('forbidden', 'cross-site request refused', 'sec-fetch-site');
+}
+
 /**
- * Rejects cross-site or token-less mutating requests. Sec-Fetch-Site (sent by every current browser) must not be
- * cross-site, and the CSRF header must match the session's token. Returns true when the request may proceed.
+ * Refuses cross-site or token-less mutating requests: the request must not be cross-site, and the CSRF header
+ * must match the session's token.
  */
-export function checkCsrf(request: FastifyRequest, reply: FastifyReply, session: Session): boolean {
-  const site = request.headers['sec-fetch-site'];
-  if (site === 'cross-site') {
-    void reply.code(403).send({ error: 'forbidden', message: 'cross-site request refused' });
-    return false;
-  }
+export function checkCsrf(request: FastifyRequest, session: Session): void {
+  refuseCrossSite(request);
   const token = request.headers[CSRF_HEADER];
-  if (typeof token !== 'string' || !sameToken(token, session.csrf)) {
-    void reply.code(403).send({ error: 'forbidden', field: 'X-CSRF-Token', message: 'missing or wrong CSRF token' });
-    return false;
-  }
-  return true;
+  if (typeof token !== 'string' || !sameToken(token, session.csrf)) throw new DropsyncError('forbidden', 'missing or wrong CSRF token', 'X-CSRF-Token');
 }

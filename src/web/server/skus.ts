@@ -11,12 +11,16 @@ import {
   type RuleEdit,
   type SkuFacts,
 } from './allocation.ts';
-import { listRetailerRules, listRetailers, listRules, retailerSales } from './queries/rules.ts';
-import { searchSkus, shownForSkus, skuDrift, skuLedger, type SkuRow } from './queries/skus.ts';
-import { listStores } from './queries/stores.ts';
+import { listRetailerRules, listRetailers, listRules, retailerSales } from '../../store/views/rules.ts';
+import { findSku, listCategories, searchSkus, shownForSkus, skuDrift, skuLedger, skusNamedOrInCategory, type SkuRow } from '../../store/views/skus.ts';
+import { listStores } from '../../store/views/stores.ts';
 import { storeDelayMs } from './overview.ts';
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 const WINDOW_DAYS = 28;
+/** The preview shows at most this many SKUs. */
+const PREVIEW_SKUS = 25;
 const DAY_MS = 86_400_000;
 
 function facts(r: SkuRow): SkuFacts {
@@ -52,11 +56,7 @@ export async function skuTable(db: Db, clock: Clock, supplierId: string, search:
 }
 
 export async function skuPage(db: Db, clock: Clock, supplierId: string, sku: string) {
-  const rows = await db.query<SkuRow>(
-    `select sku, name, category, listed, on_hand, committed, held, velocity, updated_at from skus where supplier_id = $1 and sku = $2`,
-    [supplierId, sku],
-  );
-  const row = rows[0];
+  const row = await findSku(db, supplierId, sku);
   if (!row) return null;
   const [ctx, shown, ledger, drift] = await Promise.all([
     context(db, clock, supplierId, [sku]),
@@ -79,9 +79,7 @@ export async function skuPage(db: Db, clock: Clock, supplierId: string, sku: str
 
 export async function rulesPage(db: Db, supplierId: string) {
   const [rules, retailerRules, retailers] = await Promise.all([listRules(db, supplierId), listRetailerRules(db, supplierId), listRetailers(db, supplierId, null)]);
-  const cats = await db.query<{ category: string }>(
-    `select distinct category from skus where supplier_id = $1 and category is not null order by category`, [supplierId]);
-  return { rules, retailerRules, retailers, categories: cats.map((c) => c.category) };
+  return { rules, retailerRules, retailers, categories: await listCategories(db, supplierId) };
 }
 
 /** Validates a proposed rule value (the same checks the domain applies), naming the field on failure. */
@@ -89,16 +87,17 @@ export function validateEdit(e: RuleEdit, i: number): void {
   const field = `edits[${i}].value`;
   if (e.scope === 'global' && e.scopeKey !== '') throw invalid(`edits[${i}].scopeKey`, 'must be empty for global scope');
   if (e.scope !== 'global' && !e.scopeKey) throw invalid(`edits[${i}].scopeKey`, 'is required for category and sku scope');
-  if (e.value === null) return;
-  if (e.kind === 'own_reserve') validateReserveRule(e.value, field);
-  else if (e.kind === 'strategy') validateStrategy(typeof e.value === 'object' ? (e.value as { strategy?: unknown }).strategy : e.value, field);
+  const { value } = e;
+  if (value === null) return;
+  const fields = isRecord(value) ? value : undefined;
+  if (e.kind === 'own_reserve') validateReserveRule(value, field);
+  else if (e.kind === 'strategy') validateStrategy(fields ? fields.strategy : value, field);
   else if (e.kind === 'threshold') {
-    const v = typeof e.value === 'object' ? (e.value as { units?: unknown }).units : e.value;
+    const v = fields ? fields.units : value;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid(field, 'must be a whole number >= 0');
   } else if (e.kind === 'buffer') {
-    const v = e.value as Record<string, unknown>;
-    if (v && typeof v === 'object' && ('formula' in v || 'table' in v)) return; // measured inputs are filled in
-    validateBufferRule(e.value, field);
+    if (fields && ('formula' in fields || 'table' in fields)) return; // measured inputs are filled in
+    validateBufferRule(value, field);
   }
 }
 
@@ -120,18 +119,9 @@ export async function preview(db: Db, clock: Clock, supplierId: string, input: P
       if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0)) throw invalid(`retailerEdits[${i}].${f}`, 'must be a whole number >= 0');
     }
   });
-  let rows: SkuRow[];
-  if (input.skus && input.skus.length > 0) {
-    rows = await db.query<SkuRow>(
-      `select sku, name, category, listed, on_hand, committed, held, velocity, updated_at from skus
-        where supplier_id = $1 and sku = any($2::text[]) order by sku limit 25`, [supplierId, input.skus]);
-  } else if (input.category !== undefined) {
-    rows = await db.query<SkuRow>(
-      `select sku, name, category, listed, on_hand, committed, held, velocity, updated_at from skus
-        where supplier_id = $1 and category = $2 order by sku limit 25`, [supplierId, input.category]);
-  } else {
-    rows = await searchSkus(db, supplierId, input.search ?? '', 25, 0);
-  }
+  const rows = input.skus && input.skus.length > 0 ? await skusNamedOrInCategory(db, supplierId, { skus: input.skus }, PREVIEW_SKUS)
+    : input.category !== undefined ? await skusNamedOrInCategory(db, supplierId, { category: input.category }, PREVIEW_SKUS)
+      : await searchSkus(db, supplierId, input.search ?? '', PREVIEW_SKUS, 0);
   const ctx = await context(db, clock, supplierId, rows.map((r) => r.sku));
   const after: AllocationContext = {
     ...ctx,

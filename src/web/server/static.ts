@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DropsyncError } from '../../domain/errors.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../../..');
@@ -88,12 +89,11 @@ export function registerStatic(app: FastifyInstance, opts: { distDir: string; bu
     const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
     // Reserved paths (/v1, /webhooks, ...) get the API's own JSON 404 ({ error: { kind, message } }).
     if (isReserved(path)) return reply.callNotFound();
-    if (!(await ensureBuilt())) return reply.code(503).send({ error: 'unavailable', message: 'web bundle not built; run npm run build:web' });
+    if (!(await ensureBuilt())) throw new DropsyncError('unavailable', 'web bundle not built; run npm run build:web');
     if (extname(path) !== '') {
       const file = resolve(root, '.' + path);
-      if (!file.startsWith(root + sep)) return reply.code(404).send({ error: 'not_found' });
-      const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) return reply.code(404).send({ error: 'not_found', message: `no file ${path}` });
+      const info = file.startsWith(root + sep) ? await stat(file).catch(() => null) : null;
+      if (!info?.isFile()) throw new DropsyncError('not_found', `no file ${path}`);
       return sendFile(reply, file, path.startsWith('/assets/'));
     }
     return sendFile(reply, join(root, 'index.html'), false);

@@ -1,4 +1,4 @@
-import type { Db } from '../../../store/types.ts';
+import type { Db } from '../types.ts';
 
 export interface AllocationRow {
   store_id: string;

@@ -1,5 +1,5 @@
-import type { Db } from '../../../store/types.ts';
-import { lagPercentilesSql, lagSeriesSql } from '../../../store/ops/lag.ts';
+import type { Db } from '../types.ts';
+import { lagPercentilesSql, lagSeriesSql } from '../ops/lag.ts';
 
 export interface StoreRow {
   id: string;

@@ -15,27 +15,27 @@ import type { ShopifyWebhookEvent } from '../connectors/shopify/types.ts';
 import { DropsyncError } from '../domain/errors.ts';
 import type { Clock } from '../domain/types.ts';
 import type { CredentialSealer } from '../security/types.ts';
-import { forgetDelivery } from '../store/admin/webhook-stores.ts';
 import { insertAlert } from '../store/ops/alert-insert.ts';
 import { findCustomerOrders } from '../store/ops/customer-orders.ts';
 import { redactCustomerData } from '../store/ops/customer-data-redact.ts';
 import { redactShopData } from '../store/ops/shop-data-redact.ts';
 import { markStoreAccess } from '../store/ops/store-access-lost.ts';
 import type { Db } from '../store/types.ts';
-import type { HttpEngine } from './engine-port.ts';
+import type { AppEngine } from './unit.ts';
+import { processOnce, type WebhookAck } from './deliveries.ts';
 
 export interface ShopifyWebhookDeps {
   db: Db;
   sealer: CredentialSealer;
   clock: Clock;
-  engine: Pick<HttpEngine, 'receiveOrder' | 'receiveOrderCancelled' | 'receiveLevel' | 'recordDelivery' | 'invalidateStore'>;
+  engine: Pick<AppEngine, 'receiveOrder' | 'receiveOrderCancelled' | 'receiveLevel' | 'recordDelivery' | 'invalidateStore'>;
   /** The app's client secret ('' when the app is not configured). */
   clientSecret: string;
 }
 
 export interface DeliveryStore { id: string; supplierId: string; sealedCredentials: string | null }
 
-export type Outcome = { status: 'processed' | 'duplicate' | 'ignored'; detail: string };
+export type Outcome = WebhookAck;
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -58,23 +58,12 @@ export function topicOf(headers: Headers): string {
   return topic;
 }
 
-/** Records the delivery, runs `work`, and un-records it when `work` fails (so Shopify's retry is processed). */
-async function once(deps: ShopifyWebhookDeps, storeId: string, key: string, work: () => Promise<string>): Promise<Outcome> {
-  if (!(await deps.engine.recordDelivery(storeId, key))) return { status: 'duplicate', detail: 'delivery already processed' };
-  try {
-    return { status: 'processed', detail: await work() };
-  } catch (err) {
-    await forgetDelivery(deps.db, storeId, key);
-    throw err;
-  }
-}
-
 const iso = (deps: ShopifyWebhookDeps) => new Date(deps.clock.now()).toISOString();
 
 /** What one delivery does to one store. */
 export async function applyShopifyEvent(deps: ShopifyWebhookDeps, store: DeliveryStore, topic: string, event: ShopifyWebhookEvent, key: string): Promise<Outcome> {
   if (event.kind === 'fulfillment') return { status: 'ignored', detail: `topic ${topic}: nothing to do for a retailer store yet` };
-  return once(deps, store.id, key, async () => {
+  return processOnce(deps, store.id, [key], async () => {
     switch (event.kind) {
       case 'order': {
         const r = await deps.engine.receiveOrder(store.id, event.order, 'webhook');

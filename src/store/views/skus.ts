@@ -1,4 +1,4 @@
-import type { Db } from '../../../store/types.ts';
+import type { Db } from '../types.ts';
 
 export interface SkuRow {
   sku: string;
@@ -12,16 +12,39 @@ export interface SkuRow {
   updated_at: string;
 }
 
+const SKU_COLUMNS = 'sku, name, category, listed, on_hand, committed, held, velocity, updated_at';
+
 /** SKUs of a supplier matching a search (SKU, name or category, case-insensitive), in SKU order. */
 export async function searchSkus(db: Db, supplierId: string, search: string, limit: number, offset: number): Promise<SkuRow[]> {
   return db.query<SkuRow>(
-    `select sku, name, category, listed, on_hand, committed, held, velocity, updated_at
+    `select ${SKU_COLUMNS}
        from skus
       where supplier_id = $1
         and ($2 = '' or sku ilike '%' || $2 || '%' or coalesce(name, '') ilike '%' || $2 || '%' or coalesce(category, '') ilike '%' || $2 || '%')
       order by sku limit $3 offset $4`,
     [supplierId, search, limit, offset],
   );
+}
+
+/** One SKU, or undefined. */
+export async function findSku(db: Db, supplierId: string, sku: string): Promise<SkuRow | undefined> {
+  return (await db.query<SkuRow>(`select ${SKU_COLUMNS} from skus where supplier_id = $1 and sku = $2`, [supplierId, sku]))[0];
+}
+
+/** The SKUs named (at most `limit`), or else those of a category, in SKU order. */
+export async function skusNamedOrInCategory(
+  db: Db, supplierId: string, pick: { skus: readonly string[] } | { category: string }, limit: number,
+): Promise<SkuRow[]> {
+  return 'skus' in pick
+    ? db.query<SkuRow>(`select ${SKU_COLUMNS} from skus where supplier_id = $1 and sku = any($2::text[]) order by sku limit $3`, [supplierId, pick.skus, limit])
+    : db.query<SkuRow>(`select ${SKU_COLUMNS} from skus where supplier_id = $1 and category = $2 order by sku limit $3`, [supplierId, pick.category, limit]);
+}
+
+/** Every category some SKU has, sorted. */
+export async function listCategories(db: Db, supplierId: string): Promise<string[]> {
+  const rows = await db.query<{ category: string }>(
+    `select distinct category from skus where supplier_id = $1 and category is not null order by category`, [supplierId]);
+  return rows.map((r) => r.category);
 }
 
 export async function countSkus(db: Db, supplierId: string): Promise<{ total: number; listed: number; velocity: number }> {

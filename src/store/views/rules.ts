@@ -1,4 +1,4 @@
-import type { Db } from '../../../store/types.ts';
+import type { Db } from '../types.ts';
 
 export interface RuleRow {
   scope: 'global' | 'category' | 'sku';

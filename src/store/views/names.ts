@@ -1,4 +1,4 @@
-import type { Db } from '../../../store/types.ts';
+import type { Db } from '../types.ts';
 
 /** What the top bar calls the signed-in principal: the retailer's name, else the supplier's. */
 export async function principalName(db: Db, supplierId: string, retailerId: string | null): Promise<string | null> {
