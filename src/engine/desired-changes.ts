@@ -1,14 +1,14 @@
 /**
  * What one transaction changed in `desired`, gathered while it runs and handed on after it commits (see
  * Engine.committed). Memory stays bounded: rows are counted per store, and the changed rows themselves are
- * kept only while there are at most `keepAtMost` of them, for the in-memory hand-off to this process's
- * dispatcher. Past that the rows are dropped and the dispatcher is told which stores to read from the table
- * instead, so a rule change that rewrites two million rows costs the same memory as one that rewrites ten.
+ * kept only while there are at most `keepAtMost` of them (for a caller that wants them; the dispatcher is told
+ * only which stores changed, and reads their rows from the table), so a rule change that rewrites two million
+ * rows costs the same memory as one that rewrites ten.
  */
 import type { DesiredChange } from '../store/ops/desired.ts';
 import type { DesiredEvent } from './types.ts';
 
-/** Changed rows kept for the in-memory hand-off; more are read from the table by the stores' runs. */
+/** Changed rows kept at most by default; past that only their counts per store are. */
 export const HANDOFF_MAX = 20_000;
 
 export class DesiredChanges {
